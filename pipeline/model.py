@@ -1,0 +1,165 @@
+"""The typed values that pass between dak's stages.
+
+Every value here is a frozen dataclass of plain data (paths, strings, numbers), so it pickles
+and can cross process boundaries (Prefect tasks, page workers) unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class FileKind(StrEnum):
+    PDF = "pdf"
+    TIFF = "tiff"
+    JPEG = "jpeg"
+    PNG = "png"
+
+
+class Category(StrEnum):
+    RTI = "rti"
+    COURT = "court"
+    GRIEVANCE = "grievance"
+    PARLIAMENT = "parliament"
+    VIP = "vip"
+    CIRCULAR = "circular"
+    OFFICE_MEMORANDUM = "office_memorandum"
+    DO_LETTER = "do_letter"
+    INVOICE = "invoice"
+    LETTER = "letter"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    PRIORITY = "priority"
+    IMMEDIATE = "immediate"
+    MOST_IMMEDIATE = "most_immediate"
+
+
+class Security(StrEnum):
+    NORMAL = "normal"
+    CONFIDENTIAL = "confidential"
+    SECRET = "secret"
+
+
+class Status(StrEnum):
+    DIARISED = "diarised"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class Document:
+    """An input file as taken in: what it is, by content, and its fingerprint."""
+
+    source: Path
+    kind: FileKind
+    sha256: str
+    size: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page as rasterised: a grayscale image on disk, or the text a PDF page already carries."""
+
+    number: int  # 1-based
+    image: Path  # grayscale raster of the page at `dpi`
+    dpi: int
+    text_layer: str | None = None  # born-digital text; such a page is not OCR'd again
+
+
+@dataclass(frozen=True)
+class CleanPage:
+    """A page after preprocessing: upright, deskewed, background evened out."""
+
+    number: int
+    image: Path  # the cleaned image handed to OCR (8-bit gray or bitonal)
+    dpi: int
+    rotation: int = 0  # degrees turned clockwise to make it upright: 0, 90, 180 or 270
+    skew: float = 0.0  # degrees of skew corrected
+    script: str | None = None  # script reported by orientation detection, e.g. "Devanagari", "Latin"
+    text_layer: str | None = None
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float  # 0..1
+    left: int
+    top: int
+    width: int
+    height: int
+    line: int  # running line number on the page, in reading order
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What OCR read on one page, and the one-page searchable PDF it made."""
+
+    number: int
+    text: str
+    confidence: float  # mean word confidence 0..1 (1.0 for a born-digital text layer)
+    languages: str  # tesseract languages used, e.g. "hin+eng"; "" for a text layer
+    pdf: Path | None  # one-page PDF: page image plus invisible text; None for a text-layer page
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The fields a clerk types into the register, as read from the letter."""
+
+    letter_no: str | None = None
+    letter_date: date | None = None
+    subject: str | None = None
+    sender: str | None = None
+    references: tuple[str, ...] = ()
+    file_numbers: tuple[str, ...] = ()  # e-file numbers named in the letter
+    language: str = "en"  # "hi", "en" or "mixed"
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: Category = Category.LETTER
+    priority: Priority = Priority.NORMAL
+    security: Security = Security.NORMAL
+    section: str | None = None
+    confidence: float = 0.0  # 0..1 for the category
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A diarised inward letter: the record `dak ingest --json` prints (see DESIGN.md)."""
+
+    receipt_id: int | None
+    diary_no: str | None
+    status: Status
+    source: str
+    sha256: str | None
+    pages: int | None = None
+    error: str | None = None
+    language: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    security: str | None = None
+    section: str | None = None
+    letter_no: str | None = None
+    letter_date: date | None = None
+    subject: str | None = None
+    sender: str | None = None
+    file_no: str | None = None
+    received_at: datetime | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    output: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = str(self.status)
+        for key in ("letter_date", "received_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value is not None else None
+        return data

@@ -1,0 +1,171 @@
+"""OCR: every tesseract call dak makes (pytesseract), with version and language checks.
+
+One tesseract run per page gives both the words with their confidences (TSV) and a one-page PDF
+holding the page image and an invisible text layer. Tesseract always runs single-threaded
+(OMP_THREAD_LIMIT=1): its OpenMP threads make a page several times slower on a small machine,
+and dak reads pages in parallel instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pytesseract
+from pytesseract import TesseractError, TesseractNotFoundError
+
+from pipeline.errors import MissingProgramError, OcrError
+from pipeline.model import OcrPage, Word
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+MIN_VERSION = (4, 1)
+SCRIPT_LANGUAGES = {"Devanagari": "hin+eng", "Latin": "eng+hin"}
+OSD_MIN_CONFIDENCE = 1.5  # below this tesseract's orientation guess is no better than chance
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate: int  # degrees to turn the page clockwise to make it upright
+    confidence: float
+    script: str | None
+    script_confidence: float
+
+
+@lru_cache(maxsize=8)
+def check_tesseract(languages: str) -> str:
+    """Raise MissingProgramError unless tesseract and every language in `languages` (plus osd) exist."""
+    try:
+        version = pytesseract.get_tesseract_version()
+    except (TesseractNotFoundError, OSError) as exc:
+        raise MissingProgramError(
+            "tesseract is not installed: run `make demo` (Debian: apt-get install tesseract-ocr "
+            "tesseract-ocr-hin tesseract-ocr-eng tesseract-ocr-osd)."
+        ) from exc
+    if (version.major, version.minor) < MIN_VERSION:
+        raise MissingProgramError(f"tesseract {version} is too old; dak needs 4.1 or newer.")
+    installed = set(pytesseract.get_languages())
+    wanted = set(languages.split("+")) | {"osd"}
+    missing = sorted(wanted - installed)
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        raise MissingProgramError(
+            f"tesseract language data missing: {', '.join(missing)}. Install it: apt-get install {packages}"
+        )
+    return str(version)
+
+
+def languages_for(script: str | None, default: str) -> str:
+    """Tesseract languages for a page: the page's own script's model first, so its digits read right."""
+    return SCRIPT_LANGUAGES.get(script or "", default)
+
+
+def _osd_value(text: str, key: str) -> str | None:
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() == key:
+            return value.strip()
+    return None
+
+
+def detect_orientation(image: Path, dpi: int, timeout: int = 60) -> Orientation:
+    """Tesseract's orientation and script detection; a page with too little text counts as upright."""
+    try:
+        text = pytesseract.image_to_osd(
+            str(image), config=f"--psm 0 --dpi {dpi} -c min_characters_to_try=30", timeout=timeout
+        )
+    except TesseractError:
+        return Orientation(rotate=0, confidence=0.0, script=None, script_confidence=0.0)
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise OcrError(f"Orientation detection timed out after {timeout} s on {image.name}.") from exc
+    rotate = int(_osd_value(text, "Rotate") or 0) % 360
+    confidence = float(_osd_value(text, "Orientation confidence") or 0.0)
+    script = _osd_value(text, "Script")
+    script_confidence = float(_osd_value(text, "Script confidence") or 0.0)
+    if confidence < OSD_MIN_CONFIDENCE:
+        rotate = 0
+    return Orientation(rotate, confidence, script, script_confidence)
+
+
+def parse_tsv(tsv: str) -> tuple[tuple[Word, ...], str]:
+    """Words with confidences, and the page text in tesseract's reading order (blank line between blocks)."""
+    words: list[Word] = []
+    lines: list[list[str]] = []
+    line_keys: list[tuple[int, int, int]] = []
+    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        if row.get("level") != "5":
+            continue
+        text = (row.get("text") or "").strip()
+        conf = float(row.get("conf") or -1)
+        if not text or conf < 0:
+            continue
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        if not line_keys or line_keys[-1] != key:
+            line_keys.append(key)
+            lines.append([])
+        lines[-1].append(text)
+        words.append(
+            Word(
+                text=text,
+                confidence=conf / 100.0,
+                left=int(row["left"]),
+                top=int(row["top"]),
+                width=int(row["width"]),
+                height=int(row["height"]),
+                line=len(lines) - 1,
+            )
+        )
+    out: list[str] = []
+    for index, (key, line) in enumerate(zip(line_keys, lines, strict=True)):
+        if index and key[:2] != line_keys[index - 1][:2]:
+            out.append("")
+        out.append(" ".join(line))
+    return tuple(words), "\n".join(out)
+
+
+def mean_confidence(words: tuple[Word, ...]) -> float:
+    """Character-weighted mean word confidence, 0 for a page with no words."""
+    total = sum(len(w.text) for w in words)
+    if not total:
+        return 0.0
+    return sum(w.confidence * len(w.text) for w in words) / total
+
+
+def read_page(image: Path, number: int, dpi: int, languages: str, out_dir: Path, timeout: int) -> OcrPage:
+    """OCR one cleaned page image into words, text and a one-page searchable PDF in out_dir."""
+    check_tesseract(languages)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"ocr-{number:04d}-") as tmp:
+        base = str(Path(tmp) / "page")
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(image),
+                base,
+                extension="pdf",
+                lang=languages,
+                config=f"--dpi {dpi} --psm 3 -c tessedit_create_tsv=1",
+                timeout=timeout,
+            )
+        except TesseractError as exc:
+            raise OcrError(f"Tesseract could not read page {number}: {exc.message}") from exc
+        except RuntimeError as exc:
+            raise OcrError(f"Tesseract took longer than {timeout} s on page {number}.") from exc
+        tsv = Path(base + ".tsv").read_text(encoding="utf-8", errors="replace")
+        pdf = out_dir / f"page-{number:04d}.ocr.pdf"
+        shutil.move(base + ".pdf", pdf)
+    words, text = parse_tsv(tsv)
+    return OcrPage(
+        number=number,
+        text=text,
+        confidence=mean_confidence(words),
+        languages=languages,
+        pdf=pdf,
+        words=words,
+    )

@@ -1,0 +1,92 @@
+"""Per-page stages: make a page ready for OCR (orientation, then the OpenCV clean-up), then read it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline import ocr, preprocess
+from pipeline.config import OcrSettings
+from pipeline.model import CleanPage, OcrPage, Page
+from pipeline.text import normalise
+
+OSD_DPI = 150  # orientation and script detection read a half-size copy: as reliable, much faster
+GUESS_MIN_CONFIDENCE = 0.6  # the OpenCV orientation guess is used only when tesseract cannot tell
+
+
+def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
+    """Bitonal pages as CCITT G4 TIFF (tesseract embeds them as tiny G4 images), others as PNG."""
+    values = np.unique(image[:: max(1, image.shape[0] // 64), :: max(1, image.shape[1] // 64)])
+    if set(values.tolist()) <= {0, 255}:
+        path = path.with_suffix(".tif")
+        Image.fromarray(image).convert("1").save(path, compression="group4", dpi=(dpi, dpi))
+    else:
+        path = path.with_suffix(".png")
+        Image.fromarray(image).save(path, dpi=(dpi, dpi))
+    return path
+
+
+def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientation:
+    """Tesseract's orientation and script, read from a reduced, background-normalised copy.
+
+    On a page with too little text for tesseract, OpenCV's guess from the text lines decides.
+    """
+    scale = min(1.0, OSD_DPI / dpi)
+    small = preprocess.normalise_background(gray)
+    if scale < 1.0:
+        small = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    path = work_dir / f"page-{number:04d}.osd.png"
+    Image.fromarray(small).save(path)
+    try:
+        found = ocr.detect_orientation(path, dpi=round(dpi * scale))
+    finally:
+        path.unlink(missing_ok=True)
+    if found.confidence >= ocr.OSD_MIN_CONFIDENCE:
+        return found
+    rotate, confidence = preprocess.guess_orientation(gray)
+    if confidence >= GUESS_MIN_CONFIDENCE:
+        return replace(found, rotate=rotate, confidence=confidence)
+    return found
+
+
+def prepare_page(page: Page, work_dir: Path) -> CleanPage:
+    """The preprocess stage for one page: upright, deskewed, cleaned and saved for tesseract."""
+    if page.text_layer is not None:
+        return CleanPage(number=page.number, image=page.image, dpi=page.dpi, text_layer=page.text_layer)
+    gray = preprocess.load_gray(page.image)
+    turn = orientation(gray, page.dpi, work_dir, page.number)
+    upright = preprocess.rotate(gray, turn.rotate)
+    cleaned = preprocess.clean_page(upright)
+    path = _save_for_ocr(cleaned.image, work_dir / f"page-{page.number:04d}.clean", page.dpi)
+    return CleanPage(
+        number=page.number,
+        image=path,
+        dpi=page.dpi,
+        rotation=turn.rotate,
+        skew=cleaned.skew,
+        script=turn.script,
+    )
+
+
+def read_page(page: CleanPage, work_dir: Path, settings: OcrSettings) -> OcrPage:
+    """The OCR stage for one page; a born-digital page gives back its own text."""
+    if page.text_layer is not None:
+        return OcrPage(
+            number=page.number, text=normalise(page.text_layer), confidence=1.0, languages="", pdf=None
+        )
+    languages = ocr.languages_for(page.script, settings.languages)
+    result = ocr.read_page(page.image, page.number, page.dpi, languages, work_dir, settings.timeout_seconds)
+    return replace(result, text=normalise(result.text))
+
+
+def ink_mask(image: Path, max_side: int = 600) -> np.ndarray:
+    """A small boolean map of where a page has ink (True), top row first, for placing the stamp."""
+    gray = preprocess.load_gray(image)
+    scale = max_side / max(gray.shape)
+    if scale < 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return gray < 160

@@ -1,0 +1,497 @@
+"""Preprocess: make a scanned page easy for tesseract (OpenCV, one page at a time, no OCR here).
+
+Every function takes and returns a 2-D uint8 grayscale array (0 = black ink, 255 = white paper).
+The chain `clean_page` runs is: dark scanner borders and punch holes painted over in the paper's
+shade, illumination evened out, noise removed when there is noise, skew measured and corrected,
+then (optionally) binarised. Orientation (`guess_orientation`) is a separate, cheap first check.
+
+Conventions: `rotate` turns clockwise by a multiple of 90 degrees. A skew angle is the angle in
+degrees by which the text lines are turned counter-clockwise from horizontal (lines rising to the
+right are positive); `deskew(image, estimate_skew(image))` straightens the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.errors import PreprocessError
+
+WORK_LONG_SIDE = 1400  # pixels on the long side of the downscaled copy used for measuring
+MAX_SKEW_DEGREES = 20.0
+COARSE_STEP = 0.5
+FINE_STEP = 0.05
+PAPER_LEVEL = 230.0  # grey level paper is divided to, leaving headroom for its noise
+MIN_SKEW_TO_CORRECT = 0.1  # degrees; smaller skews are left alone (resampling costs sharpness)
+A4_SHORT_SIDE_INCHES = 8.27
+DEVANAGARI_MIN_ASPECT = 1.3  # median width/height of a line's components above which it is Devanagari
+HOLE_DIAMETER_MM = (4.0, 9.0)  # ISO 838 filing punches make 6 mm holes
+HOLE_MAX_EDGE_MM = 25.0  # punch holes are looked for this close to an edge
+NOISE_SIGMA_TO_DENOISE = 4.0  # grey levels of paper noise above which `denoise` filters
+IMPULSE_FRACTION_TO_DENOISE = 0.0005  # fraction of salt-and-pepper pixels above which `denoise` filters
+_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A page after `clean_page`: the image for OCR, the skew corrected, and the steps applied."""
+
+    image: np.ndarray
+    skew: float
+    steps: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# loading and lossless rotation
+
+
+def load_gray(path: Path) -> np.ndarray:
+    """Read an image file as 8-bit grayscale; PreprocessError if it cannot be read as an image."""
+    path = Path(path)
+    if not path.is_file():
+        raise PreprocessError(f"Page image {path} does not exist; rasterise the letter again.")
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None or image.size == 0:
+        raise PreprocessError(
+            f"Page image {path.name} is not a readable image (damaged or not PNG/PGM/TIFF/JPEG); "
+            "rescan the page or re-export it."
+        )
+    return _to_gray_u8(image)
+
+
+def _to_gray_u8(image: np.ndarray) -> np.ndarray:
+    """Any image cv2 returns (8/16-bit, 1/3/4 channels) as contiguous 2-D uint8."""
+    if image.ndim == 3:
+        code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        image = cv2.cvtColor(image, code) if image.shape[2] in (3, 4) else image[:, :, 0]
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        values = image.astype(np.float64)
+        span = max(float(values.max() - values.min()), 1e-9)
+        image = ((values - values.min()) * (255.0 / span)).astype(np.uint8)
+    return np.ascontiguousarray(image)
+
+
+def rotate(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
+    """Turn the page clockwise by 0, 90, 180 or 270 degrees without resampling."""
+    degrees = int(degrees_clockwise) % 360
+    if degrees == 0:
+        return image.copy()
+    if degrees not in _ROTATIONS:
+        raise ValueError(f"rotate takes a multiple of 90 degrees, not {degrees_clockwise}")
+    return cv2.rotate(image, _ROTATIONS[degrees])
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers shared by the measurements
+
+
+def _odd(n: float) -> int:
+    k = max(3, int(round(n)))
+    return k if k % 2 else k + 1
+
+
+def _downscale(image: np.ndarray, long_side: int = WORK_LONG_SIDE) -> tuple[np.ndarray, float]:
+    """A copy at most `long_side` pixels long (area-averaged), and the factor small/original."""
+    h, w = image.shape
+    scale = min(1.0, long_side / max(h, w))
+    if scale >= 1.0:
+        return image, 1.0
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
+
+
+def _percentile(image: np.ndarray, q: float) -> float:
+    """The q-th percentile (0..100) of a uint8 image from its histogram, fast on big pages."""
+    hist = cv2.calcHist([np.ascontiguousarray(image)], [0], None, [256], [0, 256]).ravel()
+    cumulative = np.cumsum(hist, dtype=np.float64)
+    return float(np.searchsorted(cumulative, cumulative[-1] * q / 100.0))
+
+
+def estimate_dpi(image: np.ndarray) -> float:
+    """Resolution guessed from the page size, assuming an A4-ish sheet (dak is almost all A4)."""
+    return max(50.0, min(image.shape) / A4_SHORT_SIDE_INCHES)
+
+
+def _ink_mask(small: np.ndarray) -> np.ndarray:
+    """1 on text ink of a (downscaled) page: local threshold, minus borders, rules, pictures and specks."""
+    h, w = small.shape
+    block = _odd(max(h, w) / 30)
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    widths, heights, areas = (
+        stats[:, cv2.CC_STAT_WIDTH],
+        stats[:, cv2.CC_STAT_HEIGHT],
+        stats[:, cv2.CC_STAT_AREA],
+    )
+    keep = (heights <= max(4, 0.06 * h)) & (widths <= max(4, 0.35 * w)) & (areas >= 3)
+    keep[0] = False
+    return keep.astype(np.uint8)[labels]
+
+
+def _ink_points(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """x and y of text ink on a downscaled copy of the page (see `_ink_mask`)."""
+    small, _ = _downscale(image)
+    h, w = small.shape
+    if h < 8 or w < 8:
+        return np.empty(0, np.float32), np.empty(0, np.float32), (h, w)
+    ys, xs = np.nonzero(_ink_mask(small))
+    if xs.size > 250_000:
+        step = xs.size // 250_000 + 1
+        xs, ys = xs[::step], ys[::step]
+    return xs.astype(np.float32), ys.astype(np.float32), (h, w)
+
+
+def _profile_score(xs: np.ndarray, ys: np.ndarray, degrees: float) -> float:
+    """Sharpness of the projection of the ink on lines turned `degrees` counter-clockwise."""
+    theta = math.radians(degrees)
+    proj = ys * math.cos(theta) + xs * math.sin(theta)
+    bins = np.bincount((proj - proj.min()).astype(np.int32)).astype(np.float64)
+    return float(np.sum(np.diff(bins) ** 2))
+
+
+def _best_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float, float]:
+    """Angle with the sharpest profile, by a coarse scan then a fine one; also its score."""
+    coarse = np.arange(-max_angle, max_angle + COARSE_STEP / 2, COARSE_STEP)
+    scores = [_profile_score(xs, ys, a) for a in coarse]
+    best = float(coarse[int(np.argmax(scores))])
+    fine = np.arange(best - COARSE_STEP * 1.5, best + COARSE_STEP * 1.5 + FINE_STEP / 2, FINE_STEP)
+    fine_scores = np.array([_profile_score(xs, ys, a) for a in fine])
+    # average the plateau of near-equal maxima so a flat top does not bias to one end
+    top = fine_scores >= fine_scores.max() * 0.999
+    return float(np.mean(fine[top])), float(fine_scores.max())
+
+
+# ---------------------------------------------------------------------------------------------
+# skew and orientation
+
+
+def estimate_skew(image: np.ndarray, *, max_angle: float = MAX_SKEW_DEGREES) -> float:
+    """Degrees the text lines are turned counter-clockwise (projection-profile search); 0.0 if no text."""
+    xs, ys, _ = _ink_points(image)
+    if xs.size < 50:
+        return 0.0
+    angle, _ = _best_angle(xs, ys, max_angle)
+    return round(angle, 2)
+
+
+def deskew(image: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the page clockwise by `angle` degrees (a skew from `estimate_skew`); canvas grown, white fill."""
+    if abs(angle) < 1e-3:
+        return image.copy()
+    h, w = image.shape
+    theta = math.radians(angle)
+    cos, sin = abs(math.cos(theta)), abs(math.sin(theta))
+    new_w, new_h = int(math.ceil(w * cos + h * sin)), int(math.ceil(h * cos + w * sin))
+    matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), -angle, 1.0)
+    matrix[0, 2] += (new_w - w) / 2.0
+    matrix[1, 2] += (new_h - h) / 2.0
+    return cv2.warpAffine(
+        image, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+
+
+def text_orientation(image: np.ndarray) -> tuple[int, float]:
+    """Whether text lines run across (0) or up and down (90: turn by 90 or 270), with a confidence 0..1.
+
+    Compares how sharply the ink projects onto rows and onto columns (each at its best small skew).
+    A page with only a line or two of text gives a low confidence; then ask tesseract's OSD.
+    """
+    xs, ys, _ = _ink_points(image)
+    if xs.size < 200:
+        return 0, 0.0
+    _, across = _best_angle(xs, ys, MAX_SKEW_DEGREES)
+    _, down = _best_angle(ys, xs, MAX_SKEW_DEGREES)
+    if across <= 0 and down <= 0:
+        return 0, 0.0
+    ratio = max(across, down) / max(min(across, down), 1e-9)
+    confidence = float(min(1.0, math.log(ratio) / math.log(3.0)))  # a 3:1 ratio counts as certain
+    return (0 if across >= down else 90), round(confidence, 3)
+
+
+def _text_lines(ink: np.ndarray) -> list[tuple[int, int]]:
+    """Top and bottom rows of each text line of a level ink mask (from its row profile)."""
+    profile = ink.sum(axis=1)
+    if profile.max() <= 0:
+        return []
+    in_line = (profile > 0.04 * profile.max()).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], in_line, [0]))))
+    return [(int(t), int(b)) for t, b in zip(edges[::2], edges[1::2], strict=True) if b - t >= 6]
+
+
+def _line_votes(image: np.ndarray) -> list[tuple[float, float]]:
+    """Per text line: a vote in -1..1 (positive = upright) and the line's ink as its weight.
+
+    A line whose connected components are wide (words joined by the shirorekha) is read as
+    Devanagari: upright when its densest row, the headline, is in the upper half. Other lines
+    are read as Latin: upright when there is more ink above the x-height band (ascenders,
+    capitals, digits) than below it (descenders).
+    """
+    small, _ = _downscale(image, 2400)
+    if min(small.shape) < 16:
+        return []
+    angle = estimate_skew(small)
+    if abs(angle) >= MIN_SKEW_TO_CORRECT:
+        small = deskew(small, angle)
+    ink = _ink_mask(small)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]
+    centres = stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] / 2.0
+    profile = ink.sum(axis=1).astype(np.float64)
+    votes: list[tuple[float, float]] = []
+    for top, bottom in _text_lines(ink):
+        rows = profile[top:bottom]
+        inside = (centres >= top) & (centres < bottom)
+        heights = stats[inside, cv2.CC_STAT_HEIGHT]
+        tall = heights >= 0.4 * (bottom - top)
+        if tall.sum() < 3:
+            continue
+        aspect = float(np.median(stats[inside, cv2.CC_STAT_WIDTH][tall] / heights[tall]))
+        if aspect > DEVANAGARI_MIN_ASPECT:
+            peak = int(np.argmax(rows)) / max(1, rows.size - 1)
+            vote = 1.0 - 2.0 * peak
+        else:
+            core = np.flatnonzero(rows >= 0.45 * rows.max())
+            above, below = rows[: core[0]].sum(), rows[core[-1] + 1 :].sum()
+            vote = float((above - below) / max(above + below, 1.0))
+        votes.append((vote, float(rows.sum())))
+    return votes
+
+
+def guess_upside_down(image: np.ndarray) -> tuple[bool, float]:
+    """Whether a page with horizontal lines is upside down, and a confidence 0..1 (low: ask OSD)."""
+    votes = _line_votes(image)
+    if len(votes) < 2:
+        return False, 0.0
+    values = np.array([v for v, _ in votes])
+    weights = np.array([w for _, w in votes])
+    mean = float(np.average(values, weights=weights))
+    agreement = float(weights[np.sign(values) == np.sign(mean)].sum() / weights.sum())
+    confidence = min(1.0, abs(mean) / 0.3) * max(0.0, 2.0 * agreement - 1.0) * min(1.0, len(votes) / 5)
+    return mean < 0, round(confidence, 3)
+
+
+def guess_orientation(image: np.ndarray) -> tuple[int, float]:
+    """Clockwise turn (0, 90, 180, 270) that makes the page upright, with a confidence 0..1."""
+    axis, axis_confidence = text_orientation(image)
+    upright = rotate(image, axis) if axis else image
+    flipped, flip_confidence = guess_upside_down(upright)
+    turn = (axis + (180 if flipped else 0)) % 360
+    return turn, round(axis_confidence * flip_confidence, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# cleaning steps
+
+
+def _background(image: np.ndarray) -> np.ndarray:
+    """The paper's brightness everywhere: text closed away on a small copy, smoothed, scaled back up."""
+    small, _ = _downscale(image, 500)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(max(small.shape) / 45),) * 2)
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    smooth = cv2.GaussianBlur(closed, (0, 0), max(1.0, max(small.shape) / 150))
+    h, w = image.shape
+    return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _flatten(image: np.ndarray) -> np.ndarray:
+    """The page divided by its background: paper at about PAPER_LEVEL everywhere, ink in proportion."""
+    background = _background(image)
+    paper = _percentile(background, 90)
+    # a very dark "background" is a border or a picture, not shaded paper: do not brighten it
+    floor = np.uint8(max(1, int(paper * 0.35)))
+    return cv2.divide(image, np.maximum(background, floor), scale=PAPER_LEVEL)
+
+
+def normalise_background(image: np.ndarray) -> np.ndarray:
+    """Even out uneven light (divide by the paper's brightness), then stretch: paper white, ink dark."""
+    if min(image.shape) < 8:
+        return image.copy()
+    return _stretch(_flatten(image))
+
+
+def _stretch(flat: np.ndarray) -> np.ndarray:
+    """Map paper (with its noise) to 255 and the darkest ink to 0 with one lookup table."""
+    paper = _percentile(flat, 50)
+    sample = flat[:: max(1, flat.shape[0] // 400), :: max(1, flat.shape[1] // 400)]
+    near_paper = sample[sample >= paper * 0.75].astype(np.float32)
+    spread = 1.4826 * float(np.median(np.abs(near_paper - paper))) if near_paper.size else 0.0
+    high = max(paper * 0.6, paper - 2.5 * spread, 1.0)
+    dark = sample[sample < paper * 0.5]
+    low = float(np.percentile(dark, 5)) if dark.size > 20 else 0.0
+    low = min(low, high * 0.5)
+    levels = np.arange(256, dtype=np.float32)
+    table = np.clip((levels - low) * 255.0 / max(high - low, 1.0), 0, 255).astype(np.uint8)
+    return cv2.LUT(flat, table)
+
+
+def noise_level(image: np.ndarray) -> tuple[float, float]:
+    """Grey noise sigma (median deviation from the 5x5 local mean) and the fraction of salt-and-pepper pixels.
+
+    The local-mean residual also sees the blotchy noise JPEG leaves behind. Paper noise is clipped
+    at 255 on a bright page, so measure a flattened page (`clean_page` does) for a fair figure.
+    """
+    if min(image.shape) < 5:
+        return 0.0, 0.0
+    if image.shape[0] > 512:  # a quarter of the page, in bands, is plenty and four times cheaper
+        image = np.concatenate([image[top : top + 32] for top in range(0, image.shape[0] - 31, 128)])
+    residual = cv2.absdiff(image, cv2.blur(image, (5, 5)))
+    sigma = 1.4826 * _percentile(residual, 50)
+    ring = np.ones((3, 3), np.uint8)
+    ring[1, 1] = 0
+    darkest_neighbour, brightest_neighbour = cv2.erode(image, ring), cv2.dilate(image, ring)
+    lone_dark = cv2.subtract(darkest_neighbour, image) > 100
+    lone_bright = cv2.subtract(image, brightest_neighbour) > 100
+    impulses = float(np.count_nonzero(lone_dark | lone_bright)) / image.size
+    return sigma, impulses
+
+
+def denoise(image: np.ndarray) -> np.ndarray:
+    """Remove grey speckle and salt-and-pepper with a 3x3 median when the page is noisy; else unchanged."""
+    out, _ = _denoise(image)
+    return out
+
+
+def _denoise(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    sigma, impulses = noise_level(image)
+    if sigma < NOISE_SIGMA_TO_DENOISE and impulses < IMPULSE_FRACTION_TO_DENOISE:
+        return image.copy(), False
+    return cv2.medianBlur(image, 3), True
+
+
+def remove_borders(image: np.ndarray, *, dpi: float | None = None) -> np.ndarray:
+    """Paint over dark scanner borders (dark areas touching an edge) and punch holes in the paper's shade."""
+    out, _ = _remove_borders(image, dpi)
+    return out
+
+
+def _remove_borders(image: np.ndarray, dpi: float | None) -> tuple[np.ndarray, bool]:
+    h, w = image.shape
+    if min(h, w) < 16:
+        return image.copy(), False
+    small, scale = _downscale(image, 1000)
+    sh, sw = small.shape
+    dark = (_flatten(small) < 0.5 * PAPER_LEVEL).astype(np.uint8)  # judged against the local paper
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    if count <= 1:
+        return image.copy(), False
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    bw, bh, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    px_per_mm = (dpi or estimate_dpi(image)) * scale / 25.4
+    touches = (x == 0) | (y == 0) | (x + bw >= sw) | (y + bh >= sh)
+    border = touches & (area >= (2.0 * px_per_mm) ** 2)
+    cx, cy = centroids[:, 0], centroids[:, 1]
+    reach = HOLE_MAX_EDGE_MM * px_per_mm  # filing punches sit about 12 mm from the edge
+    in_margin = (cx < reach) | (cx > sw - reach) | (cy < reach) | (cy > sh - reach)
+    diameter = np.maximum(bw, bh)
+    round_ = (
+        (np.minimum(bw, bh) >= 0.8 * diameter)
+        & (area >= 0.68 * bw * bh)  # a filled disc covers pi/4 = 0.785 of its box
+        & (area <= 0.9 * bw * bh)
+        & (diameter >= HOLE_DIAMETER_MM[0] * px_per_mm)
+        & (diameter <= HOLE_DIAMETER_MM[1] * px_per_mm)
+    )
+    holes = [i for i in np.flatnonzero(in_margin & round_ & ~border) if _isolated(dark, stats[i])]
+    wipe = border.copy()
+    wipe[holes] = True
+    wipe[0] = False
+    if not wipe.any():
+        return image.copy(), False
+    mask = wipe[labels].astype(np.uint8) * 255
+    grow = max(1, int(round(1.0 * px_per_mm)))
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1,) * 2))
+    fill = _paper_under(small, mask, px_per_mm)
+    if scale < 1.0:
+        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+        fill = cv2.resize(fill, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = image.copy()
+    np.copyto(out, fill, where=mask > 0)
+    return out, True
+
+
+def _isolated(dark: np.ndarray, stat: np.ndarray) -> bool:
+    """True if nothing else dark lies within half a diameter of this blob (a hole, not a bold letter)."""
+    x, y, w, h, area = (int(v) for v in stat[:5])
+    reach = max(w, h) // 2 + 1
+    box = dark[max(0, y - reach) : y + h + reach, max(0, x - reach) : x + w + reach]
+    return int(box.sum()) - area <= 0.1 * area
+
+
+def _paper_under(small: np.ndarray, mask: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """The paper's shade carried in from around `mask`, to paint over it.
+
+    Painting pure white beside shaded paper would leave a bright patch whose edge the background
+    step later turns into a grey line; the neighbouring paper's own shade leaves no edge.
+    """
+    paper = cv2.morphologyEx(
+        small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(3 * px_per_mm),) * 2)
+    )
+    keep = (mask == 0).astype(np.float32)
+    sigma = max(3.0, max(small.shape) / 40)
+    near = cv2.GaussianBlur(paper.astype(np.float32) * keep, (0, 0), sigma)
+    weight = cv2.GaussianBlur(keep, (0, 0), sigma)
+    level = _percentile(small, 90)
+    fill = (near + 0.02 * level) / (weight + 0.02)
+    return np.clip(fill, 0, 255).astype(np.uint8)
+
+
+def binarise(image: np.ndarray, *, window: int | None = None, k: float = 0.2) -> np.ndarray:
+    """Black text on white (only 0 and 255) by Sauvola's local threshold; best on a normalised page.
+
+    The threshold surface is smooth at the scale of the window, so it is computed on a half-size
+    copy and scaled back up: a quarter of the work for the same result.
+    """
+    h, w = image.shape
+    if min(h, w) < 8:
+        return np.where(image > 127, 255, 0).astype(np.uint8)
+    size = window or _odd(estimate_dpi(image) / 7)
+    half = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    size = min(_odd(size / 2), _odd(min(half.shape) - 2))
+    border = cv2.BORDER_REFLECT
+    mean = cv2.boxFilter(half, cv2.CV_32F, (size, size), borderType=border)
+    mean_sq = cv2.sqrBoxFilter(half, cv2.CV_32F, (size, size), borderType=border)
+    std = np.sqrt(np.maximum(mean_sq - mean * mean, 0.0))
+    threshold = mean * (std * (k / 128.0) + (1.0 - k))
+    surface = cv2.resize(np.clip(threshold, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.compare(image, surface, cv2.CMP_GT)
+
+
+# ---------------------------------------------------------------------------------------------
+# the chain
+
+
+def clean_page(image: np.ndarray, *, binarise_output: bool = True, dpi: float | None = None) -> Cleaned:
+    """Borders and holes, background, noise, skew, then binarisation: the order that suits tesseract.
+
+    Noise is judged on the flattened page before the contrast stretch, which would hide paper
+    speckle (not ink speckle) by pushing it to white.
+    """
+    image = _to_gray_u8(np.asarray(image))
+    steps: list[str] = []
+    if min(image.shape) < 16:
+        out = binarise(image) if binarise_output else image.copy()
+        return Cleaned(out, 0.0, ("binarise",) if binarise_output else ())
+    image, changed = _remove_borders(image, dpi)
+    if changed:
+        steps.append("borders")
+    flat = _flatten(image)
+    steps.append("normalise")
+    flat, changed = _denoise(flat)
+    if changed:
+        steps.append("denoise")
+    image = _stretch(flat)
+    skew = estimate_skew(image)
+    if abs(skew) >= MIN_SKEW_TO_CORRECT:
+        image = deskew(image, skew)
+        steps.append("deskew")
+    else:
+        skew = 0.0
+    if binarise_output:
+        image = binarise(image)
+        steps.append("binarise")
+    return Cleaned(image, skew, tuple(steps))

@@ -1,0 +1,93 @@
+"""Files on disk: atomic writes, output paths, and the quarantine folder with its reason files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import regex
+
+_UNSAFE = regex.compile(r"[^\p{L}\p{M}\p{N}._-]+")
+
+
+def safe_name(text: str) -> str:
+    """A diary number or file name made safe for any file system: HSR/2026/000042 -> HSR-2026-000042."""
+    return _UNSAFE.sub("-", text).strip("-.") or "unnamed"
+
+
+def write_atomic(path: Path, data: bytes) -> str:
+    """Write bytes under a temporary name, fsync, then rename into place; return their sha256."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def output_path(receipts_dir: Path, year: int, diary_no: str) -> Path:
+    return receipts_dir / str(year) / f"{safe_name(diary_no)}.pdf"
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    candidate = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 1
+    while candidate.exists():
+        candidate = folder / f"{stem}.{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def quarantine(
+    source: Path,
+    quarantine_dir: Path,
+    *,
+    error: str,
+    stage: str,
+    sha256: str | None,
+    move: bool,
+) -> Path:
+    """Put a file that could not be processed into quarantine/ with <name>.reason.json beside it.
+
+    `move=False` copies (the `dak ingest` command never changes its inputs); `move=True` moves,
+    as the drop-folder watcher does. Either way nothing is deleted before the copy is safe.
+    """
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(quarantine_dir, source.name)
+    reason = {
+        "file": source.name,
+        "source": str(source),
+        "error": error,
+        "stage": stage,
+        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "sha256": sha256,
+    }
+    reason_path = target.with_name(target.name + ".reason.json")
+    write_atomic(reason_path, (json.dumps(reason, ensure_ascii=False, indent=2) + "\n").encode())
+    if source.is_file():
+        if move:
+            shutil.move(source, target)
+        else:
+            shutil.copy2(source, target)
+    return target

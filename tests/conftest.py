@@ -1,0 +1,96 @@
+"""Shared fixtures: real files made on the fly (images, image-only PDFs, born-digital PDFs)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+DEVANAGARI_FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+
+
+def render_lines(lines: list[str], *, font: str = LATIN_FONT, size: int = 42, dpi: int = 300) -> Image.Image:
+    """A white A4 page at `dpi` with the lines typed on it (Devanagari shaped by raqm)."""
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    face = ImageFont.truetype(font, size, layout_engine=ImageFont.Layout.RAQM)
+    y = round(1.2 * dpi)
+    for line in lines:
+        draw.text((round(0.9 * dpi), y), line, font=face, fill=0)
+        y += round(size * 1.9)
+    page.info["dpi"] = (dpi, dpi)
+    return page
+
+
+def make_text_pdf(path: Path, lines: list[str]) -> Path:
+    """A born-digital one-page PDF (Helvetica text), written by hand with a correct xref table."""
+    content = "BT /F1 12 Tf 72 760 Td 16 TL " + " ".join(
+        f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines
+    )
+    content += " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(out)
+    return path
+
+
+ENGLISH_LETTER = [
+    "Government of Haryana",
+    "Office of the Deputy Commissioner, Hisar",
+    "No. 1234/DC/2026        Dated: 14.02.2026",
+    "To The Director General, Revenue Department",
+    "Subject: Supply of drinking water to village schools",
+    "Sir, kindly arrange tankers for the schools listed below.",
+]
+
+
+@pytest.fixture
+def english_page() -> Image.Image:
+    return render_lines(ENGLISH_LETTER)
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One Prefect test server for the whole session, shared with `dak` subprocesses via PREFECT_API_URL."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    os.environ["DO_NOT_TRACK"] = "1"
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        url = str(PREFECT_API_URL.value())
+        os.environ["PREFECT_API_URL"] = url
+        yield url
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+@pytest.fixture
+def dak_env(tmp_path: Path, prefect_api: str) -> dict[str, str]:
+    """Environment for running `dak` on a fresh data directory against the session's Prefect server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAK_")}
+    env.update({"DAK_HOME": str(tmp_path / "dak-data"), "PREFECT_API_URL": prefect_api})
+    return env

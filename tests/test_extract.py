@@ -1,0 +1,479 @@
+"""Field extraction from OCR text: Hindi, English and bilingual letters, clean and noisy."""
+
+from __future__ import annotations
+
+from datetime import date
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_letter, parse_date
+from pipeline.text import detect_language, normalise, tokenise
+
+FIXTURES = Path(__file__).parent / "fixtures" / "epfo"
+RECEIVED = date(2026, 3, 2)
+
+
+def similar(a: str | None, b: str) -> float:
+    return SequenceMatcher(None, (a or "").casefold(), b.casefold()).ratio()
+
+
+# --- text utilities -------------------------------------------------------------------------------
+
+
+def test_normalise_digits_visarga_danda_and_joiners() -> None:
+    out = normalise("विषयः अवकाश स्वीकृति |\nदिनांकः २३.०२.२०२६\nअतः आदेश दि\u200dया जाता है ||")
+    assert "विषय: अवकाश स्वीकृति।" in out
+    assert "दिनांक: 23.02.2026" in out
+    assert "अतः" in out  # a real visarga inside a sentence stays
+    assert "\u200d" not in out and out.endswith("॥")
+    assert normalise("Table | column") == "Table | column"  # pipes in English are left alone
+
+
+def test_tokenise_keeps_vowel_signs() -> None:
+    assert tokenise("सूचना का अधिकार, RTI-2005") == ["सूचना", "का", "अधिकार", "RTI", "2005"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("सेवा में, जिलाधिकारी महोदय, वाराणसी। विषय: भूमि विवाद के संबंध में।", "hi"),
+        ("To the Collector, Varanasi. Subject: land dispute regarding boundary wall.", "en"),
+        ("विषय: Grant of Dearness Relief to pensioners के संबंध में आवश्यक कार्यवाही", "mixed"),
+        ("", "en"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23.02.2026", date(2026, 2, 23)),
+        ("23/02/2026", date(2026, 2, 23)),
+        ("23-02-26", date(2026, 2, 23)),
+        ("23 फरवरी 2026", date(2026, 2, 23)),
+        ("23 फ़रवरी, 2026", date(2026, 2, 23)),
+        ("5 सितम्बर 2025", date(2025, 9, 5)),
+        ("5 सितंबर 2025", date(2025, 9, 5)),
+        ("14 अगस्त 2025", date(2025, 8, 14)),
+        ("23rd February, 2026", date(2026, 2, 23)),
+        ("February 23, 2026", date(2026, 2, 23)),
+        ("17/Apr/2025", date(2025, 4, 17)),
+        ("17 APR 2025", date(2025, 4, 17)),
+        ("२३/०२/२०२६", date(2026, 2, 23)),
+        ("23 . 02. 2026", date(2026, 2, 23)),
+        # day-first would be 2 November 2026, after the letter arrived: read month-first instead
+        ("02/11/2026", date(2026, 2, 11)),
+        ("25/12/2026", None),  # in the future either way
+        ("31.02.2026", None),
+    ],
+)
+def test_parse_date_forms(text: str, expected: date | None) -> None:
+    assert parse_date(normalise(text), RECEIVED) == expected
+
+
+# --- whole letters ----------------------------------------------------------------------------------
+
+RTI_HINDI = """सेवा में,
+    जन सूचना अधिकारी,
+    कार्यालय जिलाधिकारी, वाराणसी |
+
+विषयः सूचना का अधकार अधिनियम, 2005 की धारा 6(1) के अंतर्गत ग्राम पंचायत
+      रामपुर में कराए गए विकास कार्यों की सूचना उपलब्ध कराने के संबंध में |
+
+महोदय,
+    निवेदन है कि मुझे निम्नलिखित सूचना उपलब्ध कराने की कृपा करें |
+    1. वर्ष 2024-25 में स्वीकृत कार्यों की सूची |
+    2. भुगतान का विवरण |
+    आवेदन शुल्क रु. 10 का पोस्टल ऑर्डर संलग्न है |
+
+दिनांक: २३/०२/२०२६
+                                            प्रार्थी
+                                            रमेश चन्द्र यादव
+                                            ग्राम व पोस्ट रामपुर, वाराणसी
+"""
+
+COURT_ENGLISH = """MOST IMMEDIATE
+COURT CASE
+OFFICE OF THE STANDING COUNSEL (CENTRAL GOVERNMENT)
+HIGH COURT OF JUDICATURE AT ALLAHABAD
+
+No. SC/LIT/2026/145                                  Dated: 23rd February, 2026
+
+To
+    The Regional Provident Fund Commissioner,
+    Regional Office, Lucknow.
+
+Sub: W.P.(C) No. 4521 of 2025, Ram Prakash Versus Union of India and others -
+     filing of counter affidavit.
+
+Ref: Your letter No. LKO/Legal/2026/12 dated 10.02.2026.
+
+Sir,
+    The above writ petition is listed for hearing on 09.03.2026 before the Hon'ble Court.
+    You are requested to send the parawise comments at the earliest.
+
+                                                   Yours faithfully,
+                                                   (A. K. Srivastava)
+                                                   Standing Counsel
+"""
+
+PARLIAMENT = """By Speed Post
+Most Immediate
+F.No. 12/3/2025-Admn
+Government of India
+Ministry of Labour and Employment
+Shram Shakti Bhawan, Rafi Marg, New Delhi-110001
+
+Dated the February 23, 2026
+
+OFFICE MEMORANDUM
+
+Subject: Lok Sabha Unstarred Question No. 1234 for answer on 05.03.2026 asked by
+         Shri X regarding coverage of contract workers under the EPF
+         scheme - material for reply.
+
+The undersigned is directed to forward herewith a copy of the above question
+to be answered on 05.03.2026 and to request that material for the reply may be sent
+by 27.02.2026 positively.
+
+                                                  (S. Mehta)
+                                                  Under Secretary to the Government of India
+"""
+
+VIP_MP = """Rajesh Kumar Verma
+Member of Parliament (Lok Sabha)
+Gorakhpur, Uttar Pradesh
+
+D.O. No. MP/GKP/2026/77                        Date: 12 जनवरी 2026
+
+Dear Shri Sharma ji,
+
+Subject: Non-payment of pension to Shri Hari Lal, retired employee of Gorakhpur Mills.
+
+I am enclosing herewith a representation from Shri Hari Lal who retired in 2019 and has not
+received his pension. I shall be grateful if you kindly look into the matter personally.
+
+With regards,
+                                                Yours sincerely,
+                                                (Rajesh Kumar Verma)
+"""
+
+GRIEVANCE_HINDI = """तत्काल
+प्रेषक,
+    उप जिलाधिकारी,
+    सदर, आजमगढ़ |
+
+सेवा में,
+    अधिशासी अभियंता,
+    विद्युत वितरण खंड, आजमगढ़ |
+
+पत्रांक: 456/शिका./2026      दिनांक 5 फ़रवरी 2026
+
+विषय: जनसुनवाई पोर्टल पर प्राप्त शिकायत संख्या 40015726001234 के निस्तारण के
+      संबंध में |
+
+महोदय,
+    उपर्युक्त विषयक शिकायतकर्ता श्री मोहन लाल द्वारा बिजली बिल में त्रुटि की शिकायत की गई है |
+    कृपया शिकायत का गुणवत्तापूर्ण निस्तारण कर आख्या उपलब्ध कराएं |
+
+                                                भवदीय
+                                                (सुरेश कुमार)
+                                                उप जिलाधिकारी, सदर
+"""
+
+CIRCULAR_HINDI = """उत्तर प्रदेश शासन
+माध्यमिक शिक्षा विभाग
+कार्यालय जिला विद्यालय निरीक्षक, लखनऊ
+
+क्रमांक 1234/स्था./2026                                दि. 12.01.2026
+
+परिपत्र
+
+सभी प्रधानाचार्य,
+राजकीय एवं सहायता प्राप्त माध्यमिक विद्यालय, जनपद लखनऊ |
+
+विषय: शीतकालीन अवकाश के उपरांत विद्यालय खोलने के संबंध में |
+
+उपर्युक्त विषयक शासन के निर्देशानुसार सभी संबंधित विद्यालयों को निर्देशित किया जाता है कि ...
+"""
+
+OM_CONFIDENTIAL = """CONFIDENTIAL
+No. A-12011/1/2025-Estt.
+Government of India
+Ministry of Finance
+Department of Expenditure
+
+North Block, New Delhi
+Dated the 17th January, 2026
+
+OFFICE MEMORANDUM
+
+Subject: Annual Performance Appraisal Reports of Group 'A' officers for the year 2024-25.
+
+The undersigned is directed to refer to this Department's O.M. of even number dated
+12.12.2025 and to say that ...
+"""
+
+DO_SECRET = """SECRET
+D.O. No. 5/2/2026-PS                                       23-02-26
+ANIL MEHRA
+Joint Secretary
+Ministry of Home Affairs
+
+Dear Shri Rao,
+
+Sub: Security arrangements for the visit of foreign delegation.
+
+I write to draw your attention to ...
+
+With regards,
+Yours sincerely,
+(Anil Mehra)
+"""
+
+INVOICE = """TAX INVOICE
+M/s SHARMA OFFICE TRADERS
+12, Hazratganj, Lucknow - 226001
+GSTIN: 09ABCDE1234F1Z5
+
+Invoice No. ST/2025-26/118          Date: 17/Apr/2025
+
+Bill to: District Magistrate Office, Lucknow
+Sl  Description              HSN     Qty   Rate    Amount
+1   A4 Paper (500 sheets)    4802    20    310     6200
+    CGST 9%  558   SGST 9%  558
+    Grand Total Rs. 7316
+"""
+
+PLAIN_LEAVE = """PRIORITY
+To,
+    The District Magistrate,
+    Lucknow.
+
+From:
+    Sunil Kumar, Junior Assistant,
+    Collectorate, Lucknow.
+
+Dated: 20.02.2026
+
+Subject: Request for grant of earned leave from 02.03.2026 to 06.03.2026.
+
+Sir,
+    I request that I may be granted earned leave for five days as my mother is unwell.
+    The confidential files in my charge have been handed over to Shri Ram Pal.
+
+Yours faithfully,
+Sunil Kumar
+"""
+
+EOFFICE_PAGE = """81829/2023/ARC-DARPG
+File No. N-11016/6/2016-ARC-DARPG (Computer No. 2938)
+Generated from eOffice by ANITA SINGH, SO(ARC), DARPG on 20/02/2026 05:12 PM
+"""
+
+EOFFICE = (
+    EOFFICE_PAGE
+    + """
+No. N-11016/6/2016-ARC-DARPG
+Government of India
+Department of Administrative Reforms and Public Grievances
+
+Sardar Patel Bhavan, New Delhi
+Dated: 19th February, 2026
+
+Subject: Compilation of best practices in e-Office implementation.
+
+Madam/Sir,
+    This Department is compiling best practices in e-Office ...
+\f"""
+    + EOFFICE_PAGE
+    + """
+2.  States are requested to send their inputs by 15.03.2026.
+
+(R. K. Jain)
+Deputy Secretary
+"""
+)
+
+
+def test_rti_application_in_hindi() -> None:
+    letter = extract_letter(RTI_HINDI, RECEIVED)
+    assert letter.letter_date == date(2026, 2, 23)
+    assert letter.subject is not None and letter.subject.startswith("सूचना का अधकार अधिनियम")
+    assert letter.subject.endswith("संबंध में।")  # the wrapped second line is kept
+    assert letter.sender is not None and "रमेश चन्द्र यादव" in letter.sender
+    assert "सूचना अधिकारी" not in letter.sender  # the addressee is not the sender
+    assert letter.language == "hi"
+
+
+def test_court_letter_in_english() -> None:
+    letter = extract_letter(COURT_ENGLISH, RECEIVED)
+    assert letter.letter_no == "SC/LIT/2026/145"
+    assert letter.letter_date == date(2026, 2, 23)
+    assert (
+        similar(
+            letter.subject,
+            "W.P.(C) No. 4521 of 2025, Ram Prakash Versus Union of India and others - "
+            "filing of counter affidavit.",
+        )
+        > 0.95
+    )
+    assert letter.references == ("Your letter No. LKO/Legal/2026/12 dated 10.02.2026.",)
+    assert letter.sender == "OFFICE OF THE STANDING COUNSEL (CENTRAL GOVERNMENT)"
+    assert letter.language == "en"
+
+
+def test_parliament_memorandum_with_file_number_and_three_line_subject() -> None:
+    letter = extract_letter(PARLIAMENT, RECEIVED)
+    assert letter.letter_no == "12/3/2025-Admn"
+    assert letter.letter_date == date(2026, 2, 23)
+    assert letter.subject is not None and letter.subject.endswith("scheme - material for reply.")
+    assert "12/3/2025-Admn" in letter.file_numbers
+    assert letter.sender == "Ministry of Labour and Employment"
+
+
+def test_do_letter_from_an_mp_with_hindi_month() -> None:
+    letter = extract_letter(VIP_MP, RECEIVED)
+    assert letter.letter_no == "MP/GKP/2026/77"
+    assert letter.letter_date == date(2026, 1, 12)
+    assert letter.subject == "Non-payment of pension to Shri Hari Lal, retired employee of Gorakhpur Mills."
+    assert letter.sender is not None and "Member of Parliament" in letter.sender
+
+
+def test_grievance_sender_is_the_prashak_not_the_addressee() -> None:
+    letter = extract_letter(GRIEVANCE_HINDI, RECEIVED)
+    assert letter.letter_no == "456/शिका./2026"
+    assert letter.letter_date == date(2026, 2, 5)
+    assert letter.sender == "उप जिलाधिकारी, सदर, आजमगढ़"
+    assert letter.subject is not None and "शिकायत संख्या 40015726001234" in letter.subject
+    assert letter.subject.endswith("संबंध में।")
+
+
+def test_hindi_circular_number_and_short_date_label() -> None:
+    letter = extract_letter(CIRCULAR_HINDI, RECEIVED)
+    assert letter.letter_no == "1234/स्था./2026"
+    assert letter.letter_date == date(2026, 1, 12)
+    assert letter.subject == "शीतकालीन अवकाश के उपरांत विद्यालय खोलने के संबंध में।"
+    assert letter.sender is not None and "माध्यमिक शिक्षा विभाग" in letter.sender
+
+
+def test_office_memorandum_unlabelled_number_date_on_its_own_line() -> None:
+    letter = extract_letter(OM_CONFIDENTIAL, RECEIVED)
+    assert letter.letter_no == "A-12011/1/2025-Estt"
+    assert letter.letter_date == date(2026, 1, 17)
+    assert letter.sender == "Department of Expenditure, Ministry of Finance"
+
+
+def test_do_letter_two_digit_year_without_label() -> None:
+    letter = extract_letter(DO_SECRET, RECEIVED)
+    assert letter.letter_no == "5/2/2026-PS"
+    assert letter.letter_date == date(2026, 2, 23)
+    assert letter.subject == "Security arrangements for the visit of foreign delegation."
+
+
+def test_invoice_number_and_date_on_one_line() -> None:
+    letter = extract_letter(INVOICE, RECEIVED)
+    assert letter.letter_no == "ST/2025-26/118"
+    assert letter.letter_date == date(2025, 4, 17)
+
+
+def test_from_block_and_to_block() -> None:
+    letter = extract_letter(PLAIN_LEAVE, RECEIVED)
+    assert letter.sender == "Sunil Kumar, Junior Assistant, Collectorate, Lucknow"
+    assert letter.letter_date == date(2026, 2, 20)
+    assert letter.letter_no is None
+
+
+def test_eoffice_stamp_is_a_cue_not_the_subject() -> None:
+    letter = extract_letter(EOFFICE, RECEIVED)
+    assert letter.letter_no == "N-11016/6/2016-ARC-DARPG"
+    assert letter.letter_date == date(2026, 2, 19)
+    assert letter.subject == "Compilation of best practices in e-Office implementation."
+    assert "N-11016/6/2016-ARC-DARPG" in letter.file_numbers
+    assert letter.sender == "Department of Administrative Reforms and Public Grievances"
+
+
+def test_noisy_labels_and_one_line_number_and_date() -> None:
+    text = "पत्रांकः १२३/2026   दिनांकः 23.02.2026\n\nविषय - बैठक की सूचना |\n\nमहोदय,\n"
+    letter = extract_letter(text, RECEIVED)
+    assert (letter.letter_no, letter.letter_date, letter.subject) == (
+        "123/2026",
+        date(2026, 2, 23),
+        "बैठक की सूचना।",
+    )
+    noisy = "No:E-48776/2025-26    Date :01.0l.2025\nSubject :  Review meeting\n\nSir,"
+    letter = extract_letter(noisy, RECEIVED)
+    assert letter.letter_no == "E-48776/2025-26"
+    assert letter.subject == "Review meeting"
+    assert "E-48776/2025-26" in letter.file_numbers
+
+
+def test_future_date_is_dropped_and_reference_dates_are_not_the_letter_date() -> None:
+    text = "No. 55/2026\nRef: letter No. 12/2025 dated 10.01.2026\nDate: 25.12.2026\nSubject: Test\n"
+    assert extract_letter(text, RECEIVED).letter_date is None
+    assert extract_letter("Dated: 02/11/2026\nSubject: x y", RECEIVED).letter_date == date(2026, 2, 11)
+
+
+def test_empty_text_gives_empty_letter() -> None:
+    letter = extract_letter("", RECEIVED)
+    assert letter.letter_no is None and letter.subject is None and letter.sender is None
+
+
+# --- real OCR of public EPFO circulars (fixtures/epfo/README.md) ------------------------------------
+
+EPFO = [
+    # file, letter number as printed (the handwritten dispatch number is left out where OCR lost it),
+    # date, subject: all read off the page images
+    (
+        "Advance_UnderPara_68B-7_Self-Declaration",
+        "WSU/RationalisationofAdvances/E-48776/2025-26",
+        date(2025, 4, 17),
+        "Advance under Para 68 B (7) based on self-declaration -Reg",
+    ),
+    (
+        "BulkGenerationOfUAN_CertainSpecialCases",
+        "WSU/Past Accumulations/E-683907/2025-26/19",
+        date(2025, 4, 25),
+        "Bulk generation of UAN in certain special cases-reg",
+    ),
+    (
+        "circular_transfer_claims",
+        "WSU/TransferClaim/E-52972/2025-26/07",
+        date(2025, 5, 20),
+        "Simplification of Transfer Claim Process- Handling of Overlapping Service Period during "
+        "processing of Transfer Claim requests- reg.",
+    ),
+    (
+        "Circular_DAInstalmentdated17042025",
+        "(E- 27878) एच.आर.डी/1(71)/2020/Misc./pt/1338",
+        date(2025, 4, 17),
+        "Grant of additional installment of Dearness Relief to Central Government pensioners/family "
+        "pensioners –Revised rate effective from 01.01.2025-reg",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "number", "when", "subject"), EPFO, ids=[e[0][:24] for e in EPFO])
+def test_epfo_circular_ocr(name: str, number: str, when: date, subject: str) -> None:
+    text = (FIXTURES / f"{name}.ocr.txt").read_text(encoding="utf-8")
+    letter = extract_letter(text, date(2025, 12, 31))
+    assert letter.letter_date == when
+    assert similar(letter.subject, subject) >= 0.9
+    assert similar(letter.letter_no, number) >= 0.8  # OCR misreads the handwritten parts
+    assert letter.sender == "Employees Provident Fund Organisation"
+    assert letter.language == "en"
+    assert all("/" in n for n in letter.file_numbers)
+
+
+def test_epfo_references_are_split() -> None:
+    text = (FIXTURES / "circular_transfer_claims.ocr.txt").read_text(encoding="utf-8")
+    refs = extract_letter(text, date(2025, 12, 31)).references
+    assert len(refs) == 2
+    assert refs[1].startswith("Pension Division Circular No: E-597451/4406 dated 29/01/2024")

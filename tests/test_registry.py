@@ -1,0 +1,326 @@
+"""The registry on real SQLite files (and a throwaway PostgreSQL server): diary numbers, duplicates, audit."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.errors import ConfigError, ReceiptNotFoundError, RegistryError
+from pipeline.model import Category, Classification, Letter, Priority, Security, Status
+from pipeline.registry import SCHEMA_VERSION, NewReceipt, Registry
+
+IST = timezone(timedelta(hours=5, minutes=30))
+FORMAT = "{office}/{year}/{seq:06d}"
+PG_BIN = Path(os.environ.get("DAK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def sha(label: str) -> str:
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+def new_receipt(label: str, **changes: object) -> NewReceipt:
+    values: dict[str, object] = {
+        "office": "HSR",
+        "diary_format": FORMAT,
+        "received_at": datetime(2026, 3, 14, 11, 30, tzinfo=IST),
+        "source": f"drop:scanner/{label}.pdf",
+        "sha256": sha(label),
+        "pages": 2,
+    }
+    values.update(changes)
+    return NewReceipt(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "registry.sqlite3"
+
+
+@pytest.fixture
+def registry(db_path: Path) -> Iterator[Registry]:
+    reg = Registry(f"sqlite:///{db_path}", actor="tester")
+    yield reg
+    reg.close()
+
+
+def test_creates_folder_schema_and_wal(db_path: Path, registry: Registry) -> None:
+    assert db_path.exists()
+    assert registry.schema_version() == SCHEMA_VERSION
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_diary_numbers_count_up_in_format(registry: Registry) -> None:
+    receipts = [registry.diarise(new_receipt(f"letter-{i}")) for i in range(3)]
+    assert [r.diary_no for r in receipts] == ["HSR/2026/000001", "HSR/2026/000002", "HSR/2026/000003"]
+    assert all(r.status is Status.DIARISED for r in receipts)
+    assert len({r.receipt_id for r in receipts}) == 3
+
+
+def test_receipt_carries_the_letter_fields(registry: Registry) -> None:
+    letter = Letter(
+        letter_no="F.No. 12/4/2026-Estt",
+        letter_date=date(2026, 3, 10),
+        subject="भूमि आवंटन के संबंध में",
+        sender="Deputy Commissioner, Hisar",
+        references=("OM dated 01.02.2026",),
+        file_numbers=("HSR/EST/2026/17", "HSR/EST/2026/18"),
+        language="mixed",
+    )
+    cls = Classification(Category.RTI, Priority.IMMEDIATE, Security.CONFIDENTIAL, "RTI Cell", 0.83)
+    made = registry.diarise(
+        new_receipt("fields", letter=letter, classification=cls, language="mixed", ocr_confidence=0.91)
+    )
+    got = registry.get(made.diary_no or "")
+    assert got == made
+    assert (got.category, got.priority, got.security, got.section) == (
+        "rti",
+        "immediate",
+        "confidential",
+        "RTI Cell",
+    )
+    assert (got.letter_no, got.letter_date, got.subject, got.sender) == (
+        letter.letter_no,
+        letter.letter_date,
+        letter.subject,
+        letter.sender,
+    )
+    assert got.file_no == "HSR/EST/2026/17"
+    assert got.confidence == {"ocr": 0.91, "category": 0.83}
+    assert got.received_at == datetime(2026, 3, 14, 11, 30, tzinfo=IST)
+    assert got.received_at is not None and got.received_at.utcoffset() == timedelta(hours=5, minutes=30)
+    assert got.output is None and got.error is None
+
+
+def test_same_bytes_give_duplicate_and_burn_no_number(registry: Registry) -> None:
+    first = registry.diarise(new_receipt("same"))
+    again = registry.diarise(new_receipt("same", source="drop:other/copy.pdf"))
+    assert again.status is Status.DUPLICATE
+    assert (again.diary_no, again.receipt_id, again.source) == (
+        first.diary_no,
+        first.receipt_id,
+        first.source,
+    )
+    assert registry.diarise(new_receipt("next")).diary_no == "HSR/2026/000002"
+    assert len(registry.list()) == 2
+    found = registry.find_by_sha256(sha("same"))
+    assert found is not None and found.status is Status.DIARISED
+    assert registry.find_by_sha256(sha("never seen")) is None
+
+
+def test_year_is_taken_in_the_offices_time_and_restarts_at_one(registry: Registry) -> None:
+    registry.diarise(new_receipt("a", received_at=datetime(2025, 12, 31, 17, 0, tzinfo=IST)))
+    registry.diarise(new_receipt("b", received_at=datetime(2025, 12, 31, 23, 0, tzinfo=IST)))
+    # 00:10 IST on 1 January is still 31 December in UTC: the office's year counts
+    new_year = registry.diarise(new_receipt("c", received_at=datetime(2026, 1, 1, 0, 10, tzinfo=IST)))
+    assert new_year.diary_no == "HSR/2026/000001"
+    assert registry.diarise(new_receipt("d")).diary_no == "HSR/2026/000002"
+
+
+def test_each_series_and_office_has_its_own_counter(registry: Registry) -> None:
+    legacy_format = "{office}/{series}/{year}/{seq:06d}"
+    assert registry.diarise(new_receipt("r1")).diary_no == "HSR/2026/000001"
+    legacy = [
+        registry.diarise(new_receipt(f"old{i}", series="LEGACY", diary_format=legacy_format))
+        for i in range(2)
+    ]
+    assert [r.diary_no for r in legacy] == ["HSR/LEGACY/2026/000001", "HSR/LEGACY/2026/000002"]
+    assert registry.diarise(new_receipt("r2")).diary_no == "HSR/2026/000002"
+    assert registry.diarise(new_receipt("x1", office="BWN")).diary_no == "BWN/2026/000001"
+
+
+def test_clashing_diary_number_rolls_back_and_explains(registry: Registry) -> None:
+    registry.diarise(new_receipt("plain"))
+    with pytest.raises(RegistryError, match=r"\{series\}"):
+        registry.diarise(new_receipt("clash", series="LEGACY"))  # same format: HSR/2026/000001 again
+    legacy = registry.diarise(new_receipt("ok", series="LEGACY", diary_format="L/{year}/{seq}"))
+    assert legacy.diary_no == "L/2026/1"  # the failed attempt used up no LEGACY number
+    assert registry.find_by_sha256(sha("clash")) is None
+
+
+@pytest.mark.parametrize("bad", ["{office}/{year}", "{office}/{yr}/{seq}", "{office}/{seq"])
+def test_bad_diary_format_is_refused(registry: Registry, bad: str) -> None:
+    with pytest.raises(ConfigError):
+        registry.diarise(new_receipt("x", diary_format=bad))
+    assert registry.list() == []
+
+
+def test_naive_receipt_time_is_refused(registry: Registry) -> None:
+    with pytest.raises(RegistryError, match="time zone"):
+        registry.diarise(new_receipt("naive", received_at=datetime(2026, 3, 14, 11, 30)))
+
+
+def test_record_output_persists(db_path: Path, registry: Registry) -> None:
+    made = registry.diarise(new_receipt("out"))
+    assert made.receipt_id is not None
+    updated = registry.record_output(made.receipt_id, "/data/receipts/HSR-2026-000001.pdf", sha("pdf"))
+    assert updated.output == "/data/receipts/HSR-2026-000001.pdf"
+    registry.close()
+    with Registry(f"sqlite:///{db_path}") as reopened:
+        assert reopened.get("HSR/2026/000001").output == "/data/receipts/HSR-2026-000001.pdf"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT output_sha256 FROM receipts").fetchone()[0] == sha("pdf")
+
+
+def test_unknown_receipts_raise_not_found(registry: Registry) -> None:
+    registry.diarise(new_receipt("known"))
+    with pytest.raises(ReceiptNotFoundError):
+        registry.get("HSR/2026/000999")
+    with pytest.raises(ReceiptNotFoundError):
+        registry.record_output(999, "/x.pdf", sha("x"))
+
+
+def test_list_is_in_diary_order_with_limit(registry: Registry) -> None:
+    registry.diarise(new_receipt("late", received_at=datetime(2027, 1, 5, tzinfo=IST)))
+    registry.diarise(new_receipt("early1"))
+    registry.diarise(new_receipt("early2"))
+    assert [r.diary_no for r in registry.list()] == ["HSR/2026/000001", "HSR/2026/000002", "HSR/2027/000001"]
+    assert [r.diary_no for r in registry.list(limit=1)] == ["HSR/2026/000001"]
+
+
+def test_audit_chain_links_and_detects_tampering(db_path: Path, registry: Registry) -> None:
+    first = registry.diarise(new_receipt("a1"))
+    registry.diarise(new_receipt("a2"))
+    registry.diarise(new_receipt("a1"))  # duplicate: no event
+    assert first.receipt_id is not None
+    registry.record_output(first.receipt_id, "/out/a1.pdf", sha("a1.pdf"))
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT action, actor, prev_hash, hash FROM audit_events ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == ["diarise", "diarise", "record_output"]
+    assert {r[1] for r in rows} == {"tester"}
+    assert rows[0][2] == "0" * 64
+    for previous, current in zip(rows, rows[1:], strict=False):
+        assert current[2] == previous[3]
+    assert len({r[3] for r in rows}) == 3
+    assert registry.verify_audit() == 3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 2")
+    with pytest.raises(RegistryError, match="event 2"):
+        registry.verify_audit()
+
+
+def test_newer_schema_is_refused(db_path: Path, registry: Registry) -> None:
+    registry.close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    with pytest.raises(RegistryError, match="newer"):
+        Registry(f"sqlite:///{db_path}")
+
+
+def test_unsupported_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RegistryError, match="not supported"):
+        Registry(f"mysql://u@localhost/{tmp_path.name}")
+
+
+# --- concurrency: many processes, one registry ------------------------------------------------------
+
+WORKERS = 8
+EACH = 50
+SHARED = "letter scanned at every desk"
+
+
+def _diarise_batch(url: str, worker: int, barrier: Any, results: Any) -> None:
+    """Runs in a spawned process: one letter every worker sends at once, then EACH letters of its own."""
+    reg = Registry(url, actor=f"worker{worker}")
+    out: list[tuple[str, str, str]] = []
+    barrier.wait()
+    for i in range(EACH):
+        if i == 0:
+            shared = reg.diarise(new_receipt(SHARED))
+            out.append((shared.sha256 or "", shared.diary_no or "", str(shared.status)))
+        got = reg.diarise(new_receipt(f"w{worker}-{i}"))
+        out.append((got.sha256 or "", got.diary_no or "", str(got.status)))
+    reg.close()
+    results.put(out)
+
+
+def _run_writers(url: str) -> tuple[list[tuple[str, str, str]], float]:
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(WORKERS + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_diarise_batch, args=(url, w, barrier, results)) for w in range(WORKERS)]
+    for proc in procs:
+        proc.start()
+    barrier.wait(timeout=60)
+    start = time.perf_counter()
+    collected: list[tuple[str, str, str]] = []
+    for _ in procs:
+        collected.extend(results.get(timeout=60))
+    elapsed = time.perf_counter() - start
+    for proc in procs:
+        proc.join(timeout=30)
+        assert proc.exitcode == 0
+    return collected, elapsed
+
+
+def _check_gapless(url: str, collected: list[tuple[str, str, str]], elapsed: float, label: str) -> None:
+    total = WORKERS * EACH + 1  # every worker's own letters, plus the shared one once
+    diarised = [c for c in collected if c[2] == "diarised"]
+    duplicates = [c for c in collected if c[2] == "duplicate"]
+    assert len(diarised) == total and len(duplicates) == WORKERS - 1
+    assert {c[1] for c in duplicates} <= {c[1] for c in diarised if c[0] == sha(SHARED)}
+
+    with Registry(url) as reg:
+        rows = reg.list()
+        assert reg.verify_audit() == total
+    assert sorted(int((r.diary_no or "").rsplit("/", 1)[1]) for r in rows) == list(range(1, total + 1))
+    assert len({r.diary_no for r in rows}) == total
+    assert {(r.sha256, r.diary_no) for r in rows} == {(c[0], c[1]) for c in diarised}
+    print(f"{label}: {total} receipts by {WORKERS} writers in {elapsed:.2f} s = {total / elapsed:.0f}/s")
+
+
+@pytest.mark.slow
+def test_eight_processes_get_gapless_numbers_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    collected, elapsed = _run_writers(url)
+    _check_gapless(url, collected, elapsed, "sqlite")
+
+
+def _pg(args: list[str | Path], as_user: list[str]) -> None:
+    subprocess.run([*as_user, *map(str, args)], check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server on a unix socket; fails (not skips) if the binaries are missing."""
+    initdb, pg_ctl = PG_BIN / "initdb", PG_BIN / "pg_ctl"
+    assert initdb.exists() and pg_ctl.exists(), f"PostgreSQL server binaries not found in {PG_BIN}"
+    # Short path for the socket, reachable by the postgres user (root's pytest tmp_path is not).
+    base = Path(tempfile.mkdtemp(prefix="dak-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = base / "data"
+    try:
+        _pg([initdb, "-D", data, "-U", "dak", "--auth=trust", "-E", "UTF8", "--no-sync"], as_user)
+        opts = f"-k {base} -c listen_addresses='' -p 5432"
+        _pg([pg_ctl, "-D", data, "-l", base / "server.log", "-w", "-o", opts, "start"], as_user)
+        yield f"postgresql+psycopg://dak@/postgres?host={base}&port=5432"
+    finally:
+        if data.exists():
+            subprocess.run([*as_user, str(pg_ctl), "-D", str(data), "-m", "immediate", "stop"], timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_eight_processes_get_gapless_numbers_postgresql(postgres_url: str) -> None:
+    collected, elapsed = _run_writers(postgres_url)
+    _check_gapless(postgres_url, collected, elapsed, "postgresql")
+    with Registry(postgres_url) as reg:
+        again = reg.diarise(new_receipt(SHARED))
+        assert again.status is Status.DUPLICATE
+        assert reg.get(again.diary_no or "").sha256 == sha(SHARED)
