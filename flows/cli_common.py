@@ -1,0 +1,86 @@
+"""What every `dak` command shares: consoles, error handling, JSON Lines, the receipts table, Prefect set-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import Settings
+from pipeline.errors import DakError
+
+OUT = Console(soft_wrap=False)
+ERR = Console(stderr=True)
+
+
+def prepare_prefect(settings: Settings) -> None:
+    """Prefect's home inside the data directory (so later runs start warm), no telemetry, quiet logs."""
+    defaults = {
+        "PREFECT_HOME": str(settings.prefect_home),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a DakError into its one-line message and exit code."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DakError as exc:
+            ERR.print(f"[bold red]dak:[/] {exc.message}", highlight=False)
+            sys.exit(int(exc.exit_code))
+
+    return wrapper
+
+
+def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and files inside folders named (recursively, sorted), skipping hidden ones."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    yield child
+        else:
+            yield path
+
+
+def print_jsonl(records: Iterable[dict[str, Any]]) -> None:
+    for record in records:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def receipts_table(records: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in ("Diary No.", "Status", "Category", "Lang", "Subject", "Signed PDF / reason"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        detail = r.get("output") or r.get("error") or ""
+        table.add_row(
+            r.get("diary_no") or "-",
+            r["status"],
+            r.get("category") or "-",
+            r.get("language") or "-",
+            (r.get("subject") or "")[:80],
+            detail,
+        )
+    return table
