@@ -5,9 +5,12 @@ Each area's commands live in a module of its own (`flows/cli_<area>.py`) that ex
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,7 +27,13 @@ from pipeline.config import load_settings
 from pipeline.errors import ExitCode
 from pipeline.model import Status
 
-COMMAND_MODULES = ("flows.cli_receipts", "flows.cli_sign")
+COMMAND_MODULES = (
+    "flows.cli_receipts",
+    "flows.cli_sign",
+    "flows.cli_learn",
+    "flows.cli_registry",
+    "flows.cli_watch",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,17 +54,37 @@ def ingest(paths: tuple[Path, ...], as_json: bool, section: str | None) -> None:
     if not files:
         raise click.UsageError("No files to ingest in the paths given.")
     prepare_prefect(settings)
+    from prefect.client.orchestration import get_client
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    from flows.ingest import DIARY_TURN, DiaryTurns
     from flows.ingest import ingest as ingest_flow
 
-    run = ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.ocr.workers()))
+    workers = settings.ocr.workers()
+    run = ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    turns = DiaryTurns()
+
+    def ingest_one(index: int, path: Path) -> dict[str, Any]:
+        token = DIARY_TURN.set((turns, index))
+        try:
+            return run(path=str(path.resolve()), section=section, source=str(path))
+        finally:
+            turns.release(index)
+            DIARY_TURN.reset(token)
+
+    # start Prefect's API (the embedded server, on a first run) once, before the runs share it
+    with get_client(sync_client=True) as client:
+        client.api_healthcheck()
+    # files are read side by side (one-page letters leave cores idle between pages otherwise);
+    # diary numbers and output still follow the order the files were given in
     records = []
-    for path in files:
-        record = run(path=str(path.resolve()), section=section, source=str(path))
-        records.append(record)
-        if as_json:
-            print_jsonl([record])
+    with ThreadPoolExecutor(max_workers=min(workers, len(files)), thread_name_prefix="ingest") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, ingest_one, i, p) for i, p in enumerate(files)]
+        for future in futures:
+            record = future.result()
+            records.append(record)
+            if as_json:
+                print_jsonl([record])
     if not as_json:
         OUT.print(receipts_table(records, f"dak: {len(records)} file(s) ingested"))
     if any(r["status"] == Status.QUARANTINED for r in records):

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.config import Settings
 from pipeline.errors import DakError
 
-OUT = Console(soft_wrap=False)
+# Piped or redirected output gets a wide table rather than Rich's 80-column default.
+OUT = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 ERR = Console(stderr=True)
 
 
@@ -45,7 +47,7 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except DakError as exc:
-            ERR.print(f"[bold red]dak:[/] {exc.message}", highlight=False)
+            ERR.print(f"[bold red]dak:[/] {escape(exc.message)}", highlight=False)
             sys.exit(int(exc.exit_code))
 
     return wrapper
@@ -69,12 +71,22 @@ def print_jsonl(records: Iterable[dict[str, Any]]) -> None:
     sys.stdout.flush()
 
 
+def _relative(path: str | None) -> str | None:
+    """A path under the working directory is shown relative to it, so the table stays readable."""
+    if not path:
+        return None
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def receipts_table(records: list[dict[str, Any]], title: str) -> Table:
     table = Table(title=title, show_lines=False)
     for column in ("Diary No.", "Status", "Category", "Lang", "Subject", "Signed PDF / reason"):
         table.add_column(column, overflow="fold")
     for r in records:
-        detail = r.get("output") or r.get("error") or ""
+        detail = _relative(r.get("output")) or r.get("error") or ""
         table.add_row(
             r.get("diary_no") or "-",
             r["status"],

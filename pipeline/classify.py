@@ -18,6 +18,7 @@ from typing import TypeVar
 import regex
 
 from pipeline.errors import ConfigError
+from pipeline.learn import LearnedModel, Prediction
 from pipeline.model import Category, Classification, Letter, Priority, Security
 from pipeline.text import fold, normalise
 
@@ -88,6 +89,9 @@ class Rules:
     subject_factor: float = 1.5
     later_factor: float = 0.5
     min_score: float = 3.0
+    addressed_to_all: float = 0.0  # added to `circular` for a letter addressed to "All ..." offices
+    model_weight: float = 0.5  # share of the learned model in the category decision
+    model_section_min: float = 0.7  # a learned section is used only this sure, and only when no rule routes
     source: Path | None = field(default=None, compare=False)
 
 
@@ -148,6 +152,7 @@ def _load_rules(path: Path, mtime: int) -> Rules:
         cues[category] = tuple(_cue(c, f"{path} [categories.{name}]") for c in table.get("cues", []))
         due[category] = int(table["due_days"]) if "due_days" in table else None
     scoring = data.get("scoring", {})
+    learning = data.get("learning", {})
     return Rules(
         cues=cues,
         due=due,
@@ -160,6 +165,9 @@ def _load_rules(path: Path, mtime: int) -> Rules:
         subject_factor=float(scoring.get("subject_factor", 1.5)),
         later_factor=float(scoring.get("later_factor", 0.5)),
         min_score=float(scoring.get("min_score", 3.0)),
+        addressed_to_all=float(scoring.get("addressed_to_all", 0.0)),
+        model_weight=float(learning.get("model_weight", 0.5)),
+        model_section_min=float(learning.get("section_min_confidence", 0.7)),
         source=path,
     )
 
@@ -235,7 +243,20 @@ def _cue_score(cue: Cue, zones: list[_Zone]) -> float:
 def category_scores(text: str, letter: Letter, rules: Rules) -> dict[Category, float]:
     """Summed cue scores per category, for explaining a decision."""
     zones = _zones(text, letter, rules)
-    return {cat: sum(_cue_score(c, zones) for c in cues) for cat, cues in rules.cues.items()}
+    scores = {cat: sum(_cue_score(c, zones) for c in cues) for cat, cues in rules.cues.items()}
+    if rules.addressed_to_all and _addressed_to_all(text):
+        scores[Category.CIRCULAR] = scores.get(Category.CIRCULAR, 0.0) + rules.addressed_to_all
+    return scores
+
+
+_TO_ALL = regex.compile(r"^\W{0,3}(?:all|सभी|समस्त)\s+\S", regex.IGNORECASE | regex.V1)
+
+
+def _addressed_to_all(text: str) -> bool:
+    """Two or more addressee lines "All ..." / "सभी ..." above the subject: a letter sent round to every office."""
+    lines = [ln for ln in normalise(text).split("\f")[0].split("\n") if ln.strip()]
+    top = next((i for i, ln in enumerate(lines) if _SUBJECT_LINE.match(ln)), min(len(lines), 25))
+    return sum(1 for ln in lines[:top] if _TO_ALL.match(ln)) >= 2
 
 
 def _category(scores: dict[Category, float], min_score: float) -> tuple[Category, float]:
@@ -281,8 +302,14 @@ def _highest(pairs: tuple[tuple[_L, Cue], ...], zone: str, order: list[_L]) -> _
 
 
 def _section(
-    letter: Letter, text: str, category: Category, rules: Rules, drop_section: str | None
+    letter: Letter,
+    text: str,
+    category: Category,
+    rules: Rules,
+    drop_section: str | None,
+    learned: tuple[str, float] | None = None,
 ) -> str | None:
+    """First matching routing rule; else the learned section when sure; else the drop folder's; else the default."""
     # Keywords are looked for in the subject (what the letter is about), else on page 1.
     zone = fold(letter.subject or normalise(text).split("\f")[0])
     for route in rules.routes:
@@ -294,17 +321,59 @@ def _section(
             continue
         if route.categories or route.keywords or route.senders:
             return route.section
+    if learned is not None and learned[1] >= rules.model_section_min:
+        return learned[0]
     return drop_section or rules.default_section
 
 
-def classify(text: str, letter: Letter, rules: Rules, drop_section: str | None = None) -> Classification:
-    """Category (with a 0..1 confidence), priority, security marking and section of a letter."""
+def _rule_probabilities(category: Category, confidence: float) -> dict[str, float]:
+    """The rules' decision as a distribution: `confidence` on their category, the rest shared out."""
+    others = (1.0 - confidence) / (len(Category) - 1)
+    return {c.value: (confidence if c is category else others) for c in Category}
+
+
+def _combine(
+    category: Category, confidence: float, learned: Prediction | None, weight: float
+) -> tuple[Category, float]:
+    """Mix the rules' and the model's distributions; the model counts `weight` (0..1)."""
+    if learned is None:
+        return category, confidence
+    rules_p = _rule_probabilities(category, confidence)
+    mixed = {c: (1 - weight) * p + weight * learned.probabilities.get(c, 0.0) for c, p in rules_p.items()}
+    best = max(mixed, key=lambda c: mixed[c])
+    return Category(best), round(mixed[best], 3)
+
+
+def classify(
+    text: str,
+    letter: Letter,
+    rules: Rules,
+    drop_section: str | None = None,
+    model: LearnedModel | None = None,
+) -> Classification:
+    """Category (with a 0..1 confidence), priority, security marking and section of a letter.
+
+    With a model learned from corrected receipts, the category is the rules' and the model's
+    distributions mixed (`[learning].model_weight`), and a section the model is sure of is used
+    when no routing rule applies.
+    """
     category, confidence = _category(category_scores(text, letter, rules), rules.min_score)
+    predicted = model.predict(text) if model is not None else {}
+    category, confidence = _combine(category, confidence, predicted.get("category"), rules.model_weight)
+    section_guess = predicted.get("section")
     marks = _marking_zone(text, rules.title_lines)
     return Classification(
         category=category,
         priority=_highest(rules.priority, marks, _PRIORITY_ORDER),
         security=_highest(rules.security, marks, _SECURITY_ORDER),
-        section=_section(letter, text, category, rules, drop_section),
+        section=_section(
+            letter,
+            text,
+            category,
+            rules,
+            drop_section,
+            (section_guess.label, section_guess.confidence) if section_guess else None,
+        ),
         confidence=confidence,
+        learned=model is not None,
     )

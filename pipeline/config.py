@@ -6,9 +6,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipeline.errors import ConfigError
 
@@ -31,6 +31,13 @@ class DiarySettings(_Section):
     format: str = "{office}/{year}/{seq:06d}"
 
 
+class FileSettings(_Section):
+    """E-file numbers, e-Office style: {office}, {section}, {head} (standard head), {year}, {seq}."""
+
+    format: str = "{office}-{head}/{seq}/{year}-{section}"
+    head: str = "11011"
+
+
 class OcrSettings(_Section):
     languages: str = "hin+eng"
     dpi: int = Field(300, ge=72, le=1200)
@@ -49,11 +56,70 @@ class LimitSettings(_Section):
 
 
 class SigningSettings(_Section):
+    """The signing key (PKCS#12 file, PKCS#11 token, or a generated development key) and the PAdES level.
+
+    `level` empty means B-T when a timestamp authority is configured, else B-B. B-LT adds the
+    certificates and CRLs/OCSP responses needed to check the signature later; B-LTA adds a document
+    timestamp over them. The passphrase (or token PIN) is read from `passphrase_env`, never from here.
+    """
+
     pkcs12: str = ""
     passphrase_env: str = "DAK_SIGNING_PASSPHRASE"
+    pkcs11_module: str = ""
+    pkcs11_token: str = ""
+    pkcs11_slot: int | None = None
+    pkcs11_key: str = ""
+    pkcs11_cert: str = ""
     trust_roots: list[str] = Field(default_factory=list)
     reason: str = "Diarised by dak"
     location: str = ""
+    level: Literal["", "B-B", "B-T", "B-LT", "B-LTA"] = ""
+    tsa_url: str = ""
+    tsa_timeout_seconds: int = Field(10, gt=0)
+    fetch_revocation: bool = True
+    crls: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> SigningSettings:
+        if self.pkcs12 and self.pkcs11_module:
+            raise ValueError("set either pkcs12 or pkcs11_module, not both")
+        if self.pkcs11_module and not (self.pkcs11_key or self.pkcs11_cert):
+            raise ValueError("pkcs11_module needs pkcs11_key (the label of the key on the token)")
+        if self.level in ("B-T", "B-LT", "B-LTA") and not self.tsa_url:
+            raise ValueError(f"level {self.level} needs tsa_url (a timestamp authority)")
+        return self
+
+    def pades_level(self) -> str:
+        """The PAdES baseline level signatures are made at."""
+        return self.level or ("B-T" if self.tsa_url else "B-B")
+
+
+class DropSettings(_Section):
+    """One drop folder: scanners write here; letters are routed to `section` when no rule decides."""
+
+    path: Path
+    section: str | None = None
+    polling: bool = False  # true for SMB/NFS shares, which deliver no inotify events
+
+
+class WatchSettings(_Section):
+    stable_seconds: float = Field(0.5, ge=0)
+    tick_seconds: float = Field(0.2, gt=0)
+    poll_seconds: float = Field(1.0, gt=0)
+    rescan_seconds: float = Field(30.0, gt=0)
+    schedule: str = "*/5 * * * *"
+    train_schedule: str = "30 1 * * *"
+    ignore: list[str] = Field(
+        default_factory=lambda: [".*", "~*", "*~", "*.tmp", "*.temp", "*.part", "*.partial", "*.crdownload"]
+    )
+    drop: list[DropSettings] = Field(default_factory=list)
+
+
+class BackfillSettings(_Section):
+    series: str = "LEGACY"
+    diary_format: str = "{office}/{series}/{year}/{seq:06d}"
+    received_at: Literal["folder", "file", "now"] = "folder"
+    workers: int = Field(2, ge=1)
 
 
 class Settings(_Section):
@@ -62,9 +128,12 @@ class Settings(_Section):
     categories_file: Path = CONFIG_DIR / "categories.toml"
     office: OfficeSettings = Field(default_factory=OfficeSettings)
     diary: DiarySettings = Field(default_factory=DiarySettings)
+    files: FileSettings = Field(default_factory=FileSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     signing: SigningSettings = Field(default_factory=SigningSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+    backfill: BackfillSettings = Field(default_factory=BackfillSettings)
 
     @property
     def registry_url(self) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline import classify, sign
+from pipeline import classify, learn, sign
 from pipeline.config import Settings, load_settings
 from pipeline.registry import Registry
 
@@ -21,7 +22,11 @@ class DakContext:
 
     @cached_property
     def signer(self) -> sign.DakSigner:
-        signer = sign.load_signer(self.settings.signing, self.settings.keys_dir, self.settings.office.name)
+        # On a terminal, a passphrase or PIN not given in the environment is asked for (never echoed).
+        prompt = getpass.getpass if sys.stdin.isatty() else None
+        signer = sign.load_signer(
+            self.settings.signing, self.settings.keys_dir, self.settings.office.name, prompt=prompt
+        )
         if signer.dev_keys is not None and signer.dev_keys.created:
             print(
                 f"dak: no signing key configured; generated a DEVELOPMENT signing key in "
@@ -33,6 +38,11 @@ class DakContext:
     @cached_property
     def rules(self) -> classify.Rules:
         return classify.load_rules(self.settings.categories_file)
+
+    @property
+    def model(self) -> learn.LearnedModel | None:
+        """The model `dak train` learned, if any; read again when retraining replaces the file."""
+        return learn.load_model(self.settings.home / learn.MODEL_FILE)
 
 
 _CONTEXTS: dict[str, DakContext] = {}

@@ -52,6 +52,7 @@ def new_receipt(
         letter=letter,
         classification=classification,
         ocr_confidence=confidence,
+        page_confidences=tuple(p.confidence for p in pages),
         needs_review=confidence < settings.ocr.review_below,
         ocr_text=full_text(pages),
         due_date=due_date(received_at, due_days),

@@ -92,3 +92,15 @@ class SigningError(DakError):
 
 class VerificationError(SigningError):
     stage = "verify"
+
+
+class EncryptedPdfError(InputError):
+    """A PDF that needs a password to open: dak cannot read or sign it."""
+
+    stage = "intake"
+
+
+class DamagedPdfError(InputError):
+    """A PDF too damaged to read or repair (qpdf could not rebuild it)."""
+
+    stage = "intake"

@@ -33,7 +33,7 @@ _COMPUTER_FILE = regex.compile(
 
 # --- letter number --------------------------------------------------------------------------
 _NO = r"(?:no|n0|nos)\b\.?"
-_HI_NO = r"(?:सं(?:ख्या)?|क्र(?:मांक)?)(?:\s*[.0]|(?=\s|:))"
+_HI_NO = r"(?:सं(?:ख्या)?|क्र(?:मांक)?)(?:\s*[.0]|(?=\s|:|/))"
 _NO_LABEL = regex.compile(
     rf"""{_B}(?P<label>
         (?:d\.?\s?o\.?|memo|o\.?\s?m\.?|endst|endorsement|letter|lr|order|circular|notification
@@ -42,7 +42,7 @@ _NO_LABEL = regex.compile(
       | पत्रांक | पृष्ठांकन(?:\s*{_HI_NO})? | पत्र\s*{_HI_NO} | अ\.?\s*शा\.?\s*(?:पत्र\s*)?{_HI_NO}
       | (?:फा|फाइल|फ़ाइल|मिसिल)\.?\s*{_HI_NO} | (?:ज्ञापन|आदेश|परिपत्र)\s*{_HI_NO}
       | पृ\.?\s*{_HI_NO} | {_HI_NO}
-    )\s*[:\-–.]*\s*""",
+    )(?:\s*/\s*(?:ref\.?\s*|letter\s*|memo\s*)?no\b\.?|(?<=[\p{{Devanagari}}.])/[^\s/]{{1,3}}\.(?=\s))?\s*[:\-–.]*\s*""",
     _I | regex.VERBOSE,
 )
 # Numbers after these words are phone, identity or case numbers, not the letter's number.
@@ -54,7 +54,8 @@ _NOT_LETTER_NO = regex.compile(
     _I,
 )
 _VALUE_STOP = regex.compile(
-    r"\s{2,}|\s+(?:dated|date|dt|dtd|दिनांक|दिनाँक|दि)\b[.:]?|[,;]\s|\s+(?:from|to|of|the)\s",
+    r"\s{2,}|\s+(?:dated|date|dt|dtd|दिनांक|दिनाँक|दि)\b[.:]?|[,;]\s|\s+(?:from|to|of|the)\s"
+    r"|\s+[^\s/]{1,8}\s?/\s?(?:dated|date|dt)\b",  # a bilingual date label whose Hindi half OCR garbled
     _I,
 )
 _REF_LABEL = regex.compile(
@@ -84,23 +85,25 @@ for _num, _names in enumerate(
         _MONTHS[fold(_name)] = _num
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<mon>{_MONTH_ALT}){_E}\.?"
-_DAY = r"(?P<d>[0-3]?\d)(?:\s*(?:st|nd|rd|th))?"
+_DAY = r"(?P<d>[0-3]\s?\d|\d)(?:\s*(?:st|nd|rd|th))?"  # "2 3 MAY 2025": a date stamp's spaced digits
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
 _DATE_FORMS = [
     regex.compile(
-        r"(?<![\d/])(?P<d>[0-3]?\d)\s?[./-]\s?(?P<m>[01]?\d)\s?[./-]\s?(?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|-\p{L})"
+        r"(?<![\d/])(?P<d>[0-34]?\d)\s?[./-]\s?(?P<m>[014]?\d)\s?[./-]\s?(?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|-\p{L})"
     ),
     regex.compile(rf"(?<!\d){_DAY}(?:\s+of)?[\s./,-]*{_MONTH}[\s./,-]*{_YEAR}(?!\d)", _I),
     regex.compile(rf"{_B}{_MONTH}\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s*{_YEAR}(?!\d)", _I),
 ]
 _DATE_LABEL = regex.compile(
-    r"(?:(?<![\p{L}\p{M}])(?:दिनांक|दिनाँक|दिनाक|दि)\s*[.:०0]?|\b(?:dated|date|dt|dtd)\b\.?)\s*[:\-–.]*\s*(?:the\s+)?",
+    r"(?:(?<![\p{L}\p{M}])(?:दिनांक|दिनाँक|दिनाक|दि)\s*[.:०0]?(?:\s*/\s*(?:dated|date|dt)\b\.?|/[^\s:/]{1,6}(?=\s*:))?|\b(?:dated|date|dt|dtd)\b\.?)"
+    r"\s*[:\-–.]*\s*(?:the\s+)?",
     _I,
 )
 
 # --- subject, salutation, addressee, sender -------------------------------------------------
 _SUBJECT_LABEL = regex.compile(
-    r"^\s*(?:विषय\s*[:\-–—.]*|subject\s*[:\-–—.]*|subj?\s*[.:\-–—]+\s*[:\-–—]?)\s*", _I
+    r"^\s*(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|subj?\s*[.:\-–—]+\s*[:\-–—]?)\s*",
+    _I,
 )
 _SALUTATION = regex.compile(
     r"^\s*(?:महोदय|महोदया|मान्यवर|श्रीमान(?:\s*जी)?\s*,|प्रिय|sir|madam|dear|respected|ma'?am|madan)\b", _I
@@ -121,7 +124,7 @@ _ORG_WORDS = regex.compile(
     r"court|tribunal|secretariat|sabha|authority|council|institute|university|bank|limited|ltd|"
     r"nigam|collectorate|municipal|police|member\s+of\s+parliament|m\.?p\.?|m\.?l\.?a\.?|minister|"
     r"commissioner|collector|officer|magistrate|director|secretary|company|enterprises|traders|"
-    r"services|agency|trust|society|samiti|cell)\b"
+    r"services|agency|trust|society|samiti|cell|m/s)\b|मैसर्स"
     r"|मंत्रालय|विभाग|कार्यालय|निदेशालय|आयोग|संगठन|बोर्ड|निगम|न्यायालय|सचिवालय|सभा|प्राधिकरण|परिषद|"
     r"संस्थान|विश्वविद्यालय|शासन|सांसद|विधायक|मंत्री|आयुक्त|अधिकारी|निदेशक|सचिव|समिति|प्रकोष्ठ|बैंक",
     _I,
@@ -212,6 +215,11 @@ def _find_stamps(pages: list[str]) -> tuple[set[str], list[str]]:
 def _clean_number(value: str) -> str:
     """A number as printed, without the spaces OCR puts around its separators or stray end punctuation."""
     value = collapse_spaces(regex.split(r"\s[|।]\s", value)[0])
+    # An e-Office number always starts "E-": OCR of a Hindi page reads that E as £, € or 6.
+    value = regex.sub(r"(?<![\p{L}\p{N}])(?:[£€]E|[£€6])-(?=\s?\d{4,7}(?:/20\d\d-\d\d|\)))", "E-", value)
+    value = regex.sub(r"^(?:N|\\)[o0O]{1,2}\.\s+(?=\S*\d)", "", value)  # a second "No." OCR garbled
+    # Office codes are letters: a 0 closing a run of capitals (CM0, DA0) is the letter O.
+    value = regex.sub(r"(?<=(?:^|[/\-(])[A-Z]{2,})0(?=$|[/\-)])", "O", value)
     value = regex.sub(r"\s*([/\-])\s*", r"\1", value).strip(" .,;:|।-–[]")
     if "/" in value:
         value = regex.sub(r"(?<=/\d)\s(?=\d+$)", "", value)
@@ -296,11 +304,17 @@ def _to_date(m: regex.Match[str], received_on: date) -> date | None:
     year = int(m.group("y"))
     if year < 100:
         year += 2000 if year <= received_on.year % 100 + 1 else 1900
-    day = int(m.group("d"))
-    month = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else _MONTHS[fold(m.group("mon"))]
-    options = [(day, month)]
-    if "m" in m.groupdict() and m.group("m"):
-        options.append((month, day))
+    day_s = regex.sub(r"\s", "", m.group("d"))
+    month_s = m.group("m") if "m" in m.groupdict() and m.group("m") else None
+    month = int(month_s) if month_s else _MONTHS[fold(m.group("mon"))]
+    options = [(int(day_s), month)]
+    if month_s:
+        options.append((month, int(day_s)))
+    # Tesseract's Hindi model reads an ASCII 1 as 4 ("03-44-25"): tried only when nothing else fits.
+    repaired = [(day_s.replace("4", "1"), month_s)]
+    if month_s:
+        repaired.append((day_s, month_s.replace("4", "1")))
+    options += [(int(d), int(mo) if mo else month) for d, mo in repaired if (d, mo) != (day_s, month_s)]
     for d, mo in options:
         try:
             value = date(year, mo, d)
@@ -357,6 +371,9 @@ def _without_numbers(text: str) -> str:
 
 
 def _cites_other_letter(text: str) -> bool:
+    own = _NO_LABEL.match(text.lstrip())
+    if own and regex.match(r"पत्र|letter|lr|memo|d\.?\s?o|अ\.?\s*शा", own.group("label"), _I):
+        text = text.lstrip()[own.end() :]  # "पत्र सं. 24/LE/2025 दिनांक ...": the letter's own number
     return bool(
         _REF_LABEL.match(text)
         or regex.search(
@@ -383,11 +400,24 @@ def _is_stop(text: str) -> bool:
 def _continued(page1: list[_Line], first: int, head: str, max_extra: int = 2) -> str:
     """`head` followed by up to `max_extra` wrapped lines, stopping at a blank line, label or salutation."""
     parts = [head]
+    full = _full_width(page1)
+    previous = page1[first].text
     for line in page1[first + 1 : first + 1 + max_extra]:
         if _is_stop(line.text) or _SUBJECT_END.search(parts[-1]) or _MARKING.match(line.text):
             break
+        if len(collapse_spaces(previous)) < 0.75 * full:
+            break  # the line above ended short of the margin: the subject ended there
         parts.append(line.text.strip())
+        previous = line.text
     return collapse_spaces(" ".join(parts))
+
+
+def _full_width(page1: list[_Line]) -> float:
+    """The length of a full line of text on the page (a line that runs to the right margin)."""
+    lengths = sorted((len(collapse_spaces(ln.text)) for ln in page1 if ln.text.strip()), reverse=True)
+    if len(lengths) < 8:
+        return 0.0  # too few lines to tell
+    return float(lengths[2])  # the third longest: one or two overlong OCR lines do not count
 
 
 def _subject(page1: list[_Line]) -> tuple[int | None, str | None]:
@@ -505,10 +535,25 @@ def _letterhead(page1: list[_Line], subject_at: int | None, body: str) -> str | 
     if not offices:
         return None
     first = _in_body_script(offices, body)
+    at = head.index(first)
+    if _MEMBER.search(first) and at > 0 and _looks_like_name(head[at - 1]):
+        return f"{head[at - 1]}, {first}"  # a member's own letterhead: name, then "Member of Parliament"
     after = offices[offices.index(first) + 1 :]
     if _MINISTRY.search(first) and after and _DEPARTMENT.search(after[0]):
         return f"{after[0]}, {first}"  # Department of Expenditure, Ministry of Finance
     return first
+
+
+_MEMBER = regex.compile(
+    r"\b(?:member\s+of\s+(?:parliament|legislative)|m\.?\s?p\.?|m\.?\s?l\.?\s?a\.?|minister)\b|सांसद|विधायक|संसद\s+सदस्य|मंत्री",
+    _I,
+)
+
+
+def _looks_like_name(text: str) -> bool:
+    """Two to four words and nothing else: a person's name printed above a designation."""
+    words = regex.findall(r"[\p{L}\p{M}.]+", text)
+    return 2 <= len(words) <= 4 and not regex.search(r"\d|[,:;@/]", text) and not _ORG_WORDS.search(text)
 
 
 def _looks_clean(text: str) -> bool:

@@ -10,7 +10,13 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from pipeline.config import LimitSettings
-from pipeline.errors import FileTooLargeError, InputError, UnsupportedFileError
+from pipeline.errors import (
+    DamagedPdfError,
+    EncryptedPdfError,
+    FileTooLargeError,
+    InputError,
+    UnsupportedFileError,
+)
 from pipeline.model import Document, FileKind
 
 _MAGIC: tuple[tuple[bytes, FileKind], ...] = (
@@ -58,10 +64,12 @@ def count_pages(path: Path, kind: FileKind) -> int:
         try:
             reader = PdfReader(path)
             if reader.is_encrypted and not reader.decrypt(""):
-                raise InputError(f"{path.name} is password-protected; ask the sender for an unlocked copy.")
+                raise EncryptedPdfError(
+                    f"{path.name} is password-protected; ask the sender for an unlocked copy."
+                )
             return len(reader.pages)
         except (PdfReadError, ValueError, KeyError, OSError) as exc:
-            raise InputError(f"{path.name} is a damaged PDF that cannot be read ({exc}).") from exc
+            raise DamagedPdfError(f"{path.name} is a damaged PDF that cannot be read ({exc}).") from exc
     try:
         with Image.open(path) as image:
             return int(getattr(image, "n_frames", 1))

@@ -47,7 +47,13 @@ class Security(StrEnum):
 
 
 class Status(StrEnum):
+    """Where a receipt stands. The workflow runs diarised -> marked -> put_in_file -> closed;
+    duplicate and quarantined are outcomes of an ingest, never stored in the registry."""
+
     DIARISED = "diarised"
+    MARKED = "marked"
+    PUT_IN_FILE = "put_in_file"
+    CLOSED = "closed"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
 
@@ -129,6 +135,7 @@ class Classification:
     security: Security = Security.NORMAL
     section: str | None = None
     confidence: float = 0.0  # 0..1 for the category
+    learned: bool = False  # a model learned from corrected receipts took part in the decision
 
 
 @dataclass(frozen=True)
@@ -155,11 +162,20 @@ class Receipt:
     received_at: datetime | None = None
     confidence: dict[str, float] = field(default_factory=dict)
     output: str | None = None
+    output_sha256: str | None = None
+    references: tuple[str, ...] = ()
+    due_date: date | None = None
+    needs_review: bool = False
+    page_confidences: tuple[float, ...] = ()  # mean word confidence of each page, 0..1
+    diarised_at: datetime | None = None
+    confirmed: bool = False  # a clerk confirmed the fields as read (`dak receipts confirm`)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["status"] = str(self.status)
-        for key in ("letter_date", "received_at"):
+        data["references"] = list(self.references)
+        data["page_confidences"] = list(self.page_confidences)
+        for key in ("letter_date", "received_at", "due_date", "diarised_at"):
             value = data[key]
             data[key] = value.isoformat() if value is not None else None
         return data

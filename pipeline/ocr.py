@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,13 @@ from pipeline.model import OcrPage, Word
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 MIN_VERSION = (4, 1)
-SCRIPT_LANGUAGES = {"Devanagari": "hin+eng", "Latin": "eng+hin"}
+# Measured on degraded Hindi, English and bilingual letters (bench/ocr.py): tesseract's
+# Devanagari *script* model (Debian: tesseract-ocr-script-deva) reads Hindi and bilingual pages
+# best and fastest, Latin digits included; pages that are mostly English read best as eng+hin,
+# which keeps the ASCII dates and numbers of the EPFO circulars right (hin+eng garbles them).
+SCRIPT_MODEL = "Devanagari"
+SCRIPT_LANGUAGES = {"Devanagari": f"{SCRIPT_MODEL}|hin", "Latin": "eng+hin"}
+DEVANAGARI_SHARE_FOR_SCRIPT_MODEL = 0.25  # share of a page's text lines that look Devanagari
 OSD_MIN_CONFIDENCE = 1.5  # below this tesseract's orientation guess is no better than chance
 
 
@@ -50,20 +57,47 @@ def check_tesseract(languages: str) -> str:
         ) from exc
     if (version.major, version.minor) < MIN_VERSION:
         raise MissingProgramError(f"tesseract {version} is too old; dak needs 4.1 or newer.")
-    installed = set(pytesseract.get_languages())
+    installed = set(installed_languages())
     wanted = set(languages.split("+")) | {"osd"}
     missing = sorted(wanted - installed)
     if missing:
-        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        packages = " ".join(
+            "tesseract-ocr-script-deva" if lang == SCRIPT_MODEL else f"tesseract-ocr-{lang}"
+            for lang in missing
+        )
         raise MissingProgramError(
             f"tesseract language data missing: {', '.join(missing)}. Install it: apt-get install {packages}"
         )
     return str(version)
 
 
+@lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    """Every traineddata tesseract lists (pytesseract's own list leaves out script models)."""
+    try:
+        listed = subprocess.run(
+            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(line.strip() for line in listed.stdout.splitlines()[1:] if line.strip())
+
+
 def languages_for(script: str | None, default: str) -> str:
-    """Tesseract languages for a page: the page's own script's model first, so its digits read right."""
-    return SCRIPT_LANGUAGES.get(script or "", default)
+    """Tesseract languages for a page of this script; the Devanagari script model when installed."""
+    choice = SCRIPT_LANGUAGES.get(script or "", default)
+    preferred, _, fallback = choice.partition("|")
+    if fallback and preferred not in installed_languages():
+        return fallback
+    return preferred
+
+
+def script_for(devanagari_share: float) -> str:
+    """A page's script for choosing its languages, from the share of its lines that look Devanagari."""
+    return "Devanagari" if devanagari_share >= DEVANAGARI_SHARE_FOR_SCRIPT_MODEL else "Latin"
 
 
 def _osd_value(text: str, key: str) -> str | None:

@@ -15,7 +15,8 @@ from pipeline.model import CleanPage, OcrPage, Page
 from pipeline.text import normalise
 
 OSD_DPI = 150  # orientation and script detection read a half-size copy: as reliable, much faster
-GUESS_MIN_CONFIDENCE = 0.6  # the OpenCV orientation guess is used only when tesseract cannot tell
+UPRIGHT_MIN_CONFIDENCE = 0.4  # an OpenCV "upright" this sure skips tesseract's orientation pass
+GUESS_MIN_CONFIDENCE = 0.3  # a turn OpenCV is this sure of is made when tesseract cannot tell
 
 
 def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
@@ -30,11 +31,8 @@ def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
     return path
 
 
-def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientation:
-    """Tesseract's orientation and script, read from a reduced, background-normalised copy.
-
-    On a page with too little text for tesseract, OpenCV's guess from the text lines decides.
-    """
+def osd(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientation:
+    """Tesseract's orientation and script, read from a reduced, background-normalised copy."""
     scale = min(1.0, OSD_DPI / dpi)
     small = preprocess.normalise_background(gray)
     if scale < 1.0:
@@ -42,15 +40,33 @@ def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.
     path = work_dir / f"page-{number:04d}.osd.png"
     Image.fromarray(small).save(path)
     try:
-        found = ocr.detect_orientation(path, dpi=round(dpi * scale))
+        return ocr.detect_orientation(path, dpi=round(dpi * scale))
     finally:
         path.unlink(missing_ok=True)
+
+
+def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientation:
+    """The turn that makes the page upright, and its script for choosing the OCR languages.
+
+    OpenCV's look at the text lines decides alone when it finds the page upright and is sure
+    (most pages: no OCR pass at all). A page it finds turned, or cannot judge, is also shown
+    to tesseract's orientation detection, which wins when it is sure.
+    """
+    layout = preprocess.guess_layout(gray)
+    script = ocr.script_for(layout.devanagari)
+    guess = ocr.Orientation(layout.rotate, layout.confidence, script, layout.devanagari)
+    if layout.rotate == 0 and layout.confidence >= UPRIGHT_MIN_CONFIDENCE:
+        return guess
+    found = osd(gray, dpi, work_dir, number)
     if found.confidence >= ocr.OSD_MIN_CONFIDENCE:
-        return found
-    rotate, confidence = preprocess.guess_orientation(gray)
-    if confidence >= GUESS_MIN_CONFIDENCE:
-        return replace(found, rotate=rotate, confidence=confidence)
-    return found
+        if found.rotate != layout.rotate and found.rotate:
+            # the script share was measured on the page as OpenCV turned it; measure it upright
+            upright = preprocess.guess_layout(preprocess.rotate(gray, found.rotate))
+            script = ocr.script_for(upright.devanagari)
+        return replace(found, script=script)
+    if layout.confidence >= GUESS_MIN_CONFIDENCE or layout.rotate == 0:
+        return guess
+    return replace(guess, rotate=0)
 
 
 def prepare_page(page: Page, work_dir: Path) -> CleanPage:
@@ -60,7 +76,7 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
     gray = preprocess.load_gray(page.image)
     turn = orientation(gray, page.dpi, work_dir, page.number)
     upright = preprocess.rotate(gray, turn.rotate)
-    cleaned = preprocess.clean_page(upright)
+    cleaned = preprocess.clean_page(upright, dpi=page.dpi)
     path = _save_for_ocr(cleaned.image, work_dir / f"page-{page.number:04d}.clean", page.dpi)
     return CleanPage(
         number=page.number,

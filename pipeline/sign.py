@@ -10,19 +10,24 @@ import contextlib
 import datetime as dt
 import fcntl
 import functools
+import hashlib
 import logging
 import os
 import secrets
+import subprocess
+import tempfile
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import uharfbuzz as hb
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -40,14 +45,23 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipeline.config import SigningSettings
-from pipeline.errors import SigningError, VerificationError
+from pipeline.errors import (
+    DamagedPdfError,
+    EncryptedPdfError,
+    InputError,
+    MissingProgramError,
+    SigningError,
+    VerificationError,
+)
 from pipeline.stamp import STAMP_HEIGHT_PT, STAMP_WIDTH_PT, DiaryStamp, stamp_lines
 
 log = logging.getLogger(__name__)
@@ -72,9 +86,12 @@ class DevKeys:
 
 @dataclass
 class DakSigner:
-    """A parsed signing key with its chain and the roots that verify its signatures; reuse it."""
+    """A parsed signing key with its chain, the roots that verify its signatures and the PAdES level; reuse it.
 
-    signer: signers.SimpleSigner
+    For a PKCS#11 token the session stays open while the signer lives; call close() when done.
+    """
+
+    signer: signers.Signer
     trust_roots: list[asn1_x509.Certificate]
     is_development: bool
     subject: str
@@ -82,6 +99,25 @@ class DakSigner:
     dev_keys: DevKeys | None = None
     reason: str = ""
     location: str = ""
+    level: str = "B-B"
+    timestamper: TimeStamper | None = None
+    crls: list[asn1_crl.CertificateList] = field(default_factory=list)
+    fetch_revocation: bool = True
+    key_source: str = ""
+    session: Any = None
+
+    @property
+    def certificate(self) -> asn1_x509.Certificate:
+        cert = self.signer.signing_cert
+        assert cert is not None
+        return cert
+
+    def close(self) -> None:
+        """Close the token session, if any."""
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                self.session.close()
+            self.session = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +134,20 @@ class SignatureReport:
     coverage: str
     valid: bool
     problems: tuple[str, ...] = ()
+    timestamp: dt.datetime | None = None
+    timestamp_trusted: bool | None = None
+    signer_name: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentTimestampReport:
+    """A document timestamp (PAdES B-LTA archive timestamp) in a PDF."""
+
+    field_name: str
+    timestamp: dt.datetime | None
+    intact: bool
+    trusted: bool
+    valid: bool
 
 
 @dataclass(frozen=True)
@@ -108,6 +158,7 @@ class VerificationReport:
     valid: bool
     reason: str
     signatures: tuple[SignatureReport, ...] = field(default_factory=tuple)
+    document_timestamps: tuple[DocumentTimestampReport, ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form for `dak verify --json`."""
@@ -119,16 +170,29 @@ class VerificationReport:
                 {
                     "field": s.field_name,
                     "signer": s.signer_subject,
+                    "signer_name": s.signer_name,
                     "signing_time": s.signing_time.isoformat() if s.signing_time else None,
                     "pades_level": s.pades_level,
                     "intact": s.intact,
                     "trusted": s.trusted,
                     "covers_whole_document": s.covers_whole_document,
                     "coverage": s.coverage,
+                    "timestamp": s.timestamp.isoformat() if s.timestamp else None,
+                    "timestamp_trusted": s.timestamp_trusted,
                     "valid": s.valid,
                     "problems": list(s.problems),
                 }
                 for s in self.signatures
+            ],
+            "document_timestamps": [
+                {
+                    "field": t.field_name,
+                    "timestamp": t.timestamp.isoformat() if t.timestamp else None,
+                    "intact": t.intact,
+                    "trusted": t.trusted,
+                    "valid": t.valid,
+                }
+                for t in self.document_timestamps
             ],
         }
 
@@ -383,15 +447,18 @@ def _load_trust_roots(paths: Iterable[str | Path]) -> list[asn1_x509.Certificate
     return roots
 
 
-def _reserve_bytes(signer: signers.SimpleSigner) -> int:
+def _reserve_bytes(signer: signers.Signer, timestamped: bool) -> int:
     """Hex digits to reserve for the CMS blob: embedded certificates, signature and attributes, with margin.
 
-    Computed once per key, which spares pyHanko a dry-run signature per document.
+    Computed once per key, which spares pyHanko a dry-run signature per document. A signature
+    timestamp token carries the TSA's certificates, so B-T and above reserve 12 KiB more.
     """
     certs = [signer.signing_cert, *signer.cert_registry]
     cert_bytes = sum(len(c.dump()) for c in certs if c is not None)
     key_bytes = signer.signing_cert.public_key.bit_size // 8 if signer.signing_cert else 512
     der_bytes = ((cert_bytes + 2 * key_bytes + 2048) // 1024 + 1) * 1024
+    if timestamped:
+        der_bytes += 12 * 1024
     return 2 * der_bytes
 
 
@@ -414,34 +481,217 @@ def trust_roots(settings: SigningSettings, keys_dir: Path) -> list[asn1_x509.Cer
     return _load_trust_roots([*paths, *settings.trust_roots])
 
 
-def load_signer(settings: SigningSettings, keys_dir: Path, office_name: str) -> DakSigner:
-    """Parse the configured PKCS#12 once (or the development key when none is configured)."""
+def _secret(settings: SigningSettings, what: str, prompt: Callable[[str], str] | None) -> str:
+    """The passphrase or PIN from the configured environment variable, else from `prompt`; never logged."""
+    value = os.environ.get(settings.passphrase_env)
+    if value is None and prompt is not None:
+        value = prompt(f"{what} (not echoed)")
+    if value is None:
+        raise SigningError(
+            f"The {what.lower()} is not set: put it in the environment variable {settings.passphrase_env}."
+        )
+    return value
+
+
+def _load_pkcs11(settings: SigningSettings, pin: str) -> tuple[signers.Signer, Any]:
+    """Open the token and find the signing key and certificate; the session stays open for reuse."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as p11
+
+    where = f"token {settings.pkcs11_token!r}" if settings.pkcs11_token else f"slot {settings.pkcs11_slot}"
+    try:
+        session = p11.open_pkcs11_session(
+            settings.pkcs11_module,
+            slot_no=settings.pkcs11_slot,
+            token_criteria=TokenCriteria(label=settings.pkcs11_token) if settings.pkcs11_token else None,
+            user_pin=pin,
+        )
+    except Exception as exc:
+        raise SigningError(
+            f"Could not open the signing {where} with {settings.pkcs11_module} ({exc.__class__.__name__}:"
+            f" {exc}). Check that the token is plugged in, the PIN in {settings.passphrase_env} is right,"
+            " and [signing] pkcs11_token / pkcs11_slot."
+        ) from exc
+    cert_label = settings.pkcs11_cert or settings.pkcs11_key
+    signer = p11.PKCS11Signer(
+        session, cert_label=cert_label, key_label=settings.pkcs11_key or None, embed_roots=True
+    )
+    try:
+        signer.signing_cert  # noqa: B018 -- loads key and certificate now, not at the first letter
+        signer.cert_registry  # noqa: B018
+    except Exception as exc:
+        with contextlib.suppress(Exception):
+            session.close()
+        raise SigningError(
+            f"The signing {where} has no key {settings.pkcs11_key!r} with certificate {cert_label!r}"
+            f" ({exc}). Check [signing] pkcs11_key and pkcs11_cert."
+        ) from exc
+    return signer, session
+
+
+def _load_crls(paths: Iterable[str | Path]) -> list[asn1_crl.CertificateList]:
+    crls = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+            if data.lstrip().startswith(b"-----"):
+                _, _, data = pem.unarmor(data)
+            crls.append(asn1_crl.CertificateList.load(data))
+        except (OSError, ValueError) as exc:
+            raise SigningError(f"CRL file {path} (from [signing] crls) cannot be read: {exc}") from exc
+    return crls
+
+
+def make_timestamper(url: str, timeout: int) -> TimeStamper:
+    """An RFC 3161 client for the configured timestamp authority."""
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=timeout)
+
+
+def load_signer(
+    settings: SigningSettings,
+    keys_dir: Path,
+    office_name: str,
+    *,
+    prompt: Callable[[str], str] | None = None,
+    create_development_key: bool = True,
+) -> DakSigner:
+    """Parse the configured key once: PKCS#11 token, PKCS#12 file, or the development key when none is set.
+
+    The passphrase or PIN comes from the environment variable [signing] passphrase_env, else from
+    `prompt` (the CLI asks on a terminal); it is neither logged nor kept.
+    """
     dev_keys: DevKeys | None = None
-    if not settings.pkcs12:
+    session = None
+    if settings.pkcs11_module:
+        signer, session = _load_pkcs11(settings, _secret(settings, "PIN of the signing token", prompt))
+        roots = _load_trust_roots(settings.trust_roots)
+        source = f"PKCS#11 {settings.pkcs11_token or settings.pkcs11_slot} key {settings.pkcs11_key}"
+    elif settings.pkcs12:
+        passphrase = _secret(settings, f"Passphrase of {settings.pkcs12}", prompt)
+        signer = _load_pkcs12(Path(settings.pkcs12), passphrase.encode() or None)
+        roots = _load_trust_roots(settings.trust_roots)
+        source = f"PKCS#12 {settings.pkcs12}"
+    else:
+        if not create_development_key and not (Path(keys_dir) / DEV_PKCS12).exists():
+            raise SigningError(
+                f"No signing key is configured and there is no development key in {keys_dir}:"
+                " run `dak keys init`, or set [signing] pkcs12 or pkcs11_module."
+            )
         dev_keys = ensure_development_keys(keys_dir, office_name)
         signer = _load_pkcs12(dev_keys.pkcs12, _read_dev_passphrase(Path(keys_dir)))
         roots = _load_trust_roots([dev_keys.ca_cert, *settings.trust_roots])
-    else:
-        passphrase = os.environ.get(settings.passphrase_env)
-        if passphrase is None:
-            raise SigningError(
-                f"The passphrase for signing key {settings.pkcs12} is not set:"
-                f" put it in the environment variable {settings.passphrase_env}."
-            )
-        signer = _load_pkcs12(Path(settings.pkcs12), passphrase.encode() or None)
-        roots = _load_trust_roots(settings.trust_roots)
+        source = f"development key {dev_keys.pkcs12}"
     if signer.signing_cert is None:
-        raise SigningError(f"Signing key file {settings.pkcs12 or keys_dir} holds no certificate.")
+        raise SigningError(f"The signing key ({source}) holds no certificate.")
+    level = settings.pades_level()
+    timestamper = (
+        make_timestamper(settings.tsa_url, settings.tsa_timeout_seconds) if settings.tsa_url else None
+    )
     return DakSigner(
         signer=signer,
         trust_roots=roots,
         is_development=dev_keys is not None,
         subject=_common_name(signer.signing_cert),
-        bytes_reserved=_reserve_bytes(signer),
+        bytes_reserved=_reserve_bytes(signer, timestamped=timestamper is not None),
         dev_keys=dev_keys,
         reason=settings.reason,
         location=settings.location,
+        level=level,
+        timestamper=timestamper,
+        crls=_load_crls(settings.crls),
+        fetch_revocation=settings.fetch_revocation,
+        key_source=source,
+        session=session,
     )
+
+
+# --- describing the key ------------------------------------------------------------------------
+
+EXPIRY_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What `dak keys show` prints about the signing key, with warnings a clerk should act on."""
+
+    source: str
+    subject: str
+    issuer: str
+    serial: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    key_usage: tuple[str, ...]
+    extended_key_usage: tuple[str, ...]
+    is_development: bool
+    pades_level: str
+    tsa_url: str
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        for key in ("not_before", "not_after"):
+            data[key] = data[key].isoformat()
+        for key in ("key_usage", "extended_key_usage", "warnings"):
+            data[key] = list(data[key])
+        return data
+
+
+def describe_key(
+    signer: DakSigner, tsa_url: str = "", now: dt.datetime | None = None, warn_days: int = EXPIRY_WARNING_DAYS
+) -> KeyInfo:
+    """Subject, issuer, validity and usages of the signing certificate; warn on expiry soon or a development key."""
+    cert = signer.certificate
+    now = now or dt.datetime.now(dt.UTC)
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    usage = cert.key_usage_value
+    eku = cert.extended_key_usage_value
+    warnings = []
+    if signer.is_development:
+        warnings.append(
+            "This is a development key made by dak: signatures are not trusted outside this installation."
+            " Configure [signing] pkcs12 or pkcs11_module for real use."
+        )
+    left = not_after - now
+    if left <= dt.timedelta(0):
+        warnings.append(
+            f"The certificate expired on {not_after:%d-%m-%Y}: signatures made now are not valid."
+        )
+    elif left <= dt.timedelta(days=warn_days):
+        warnings.append(f"The certificate expires on {not_after:%d-%m-%Y}, in {left.days} day(s): renew it.")
+    if not_before > now:
+        warnings.append(f"The certificate is not valid before {not_before:%d-%m-%Y %H:%M} UTC.")
+    if usage is not None and not ({"digital_signature", "non_repudiation"} & set(usage.native)):
+        warnings.append("The certificate's key usage does not allow digital signatures.")
+    return KeyInfo(
+        source=signer.key_source,
+        subject=_subject(cert),
+        issuer=str(cert.issuer.human_friendly),
+        serial=format(cert.serial_number, "x"),
+        not_before=not_before,
+        not_after=not_after,
+        key_usage=tuple(sorted(usage.native)) if usage is not None else (),
+        extended_key_usage=tuple(eku.native) if eku is not None else (),
+        is_development=signer.is_development,
+        pades_level=signer.level,
+        tsa_url=tsa_url,
+        warnings=tuple(warnings),
+    )
+
+
+def init_development_keys(keys_dir: Path, office_name: str, *, replace: bool = False) -> DevKeys:
+    """`dak keys init`: make the development CA and signer; with replace, move the old ones aside first."""
+    keys_dir = Path(keys_dir)
+    if replace and (keys_dir / DEV_PKCS12).exists():
+        keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with _locked(keys_dir):
+            suffix = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+            for name in (DEV_PKCS12, DEV_PASSPHRASE, DEV_CA_PEM):
+                if (keys_dir / name).exists():
+                    os.replace(keys_dir / name, keys_dir / f"{name}.replaced-{suffix}")
+    return ensure_development_keys(keys_dir, office_name)
 
 
 # --- signing -----------------------------------------------------------------------------------
@@ -602,6 +852,79 @@ def _default_box(reader: PdfFileReader) -> tuple[float, float, float, float]:
     return (right - STAMP_WIDTH_PT, top - STAMP_HEIGHT_PT, right, top)
 
 
+def _signing_validation_context(signer: DakSigner) -> ValidationContext:
+    """What B-LT needs to gather validation data: trust roots, local CRLs, and fetching when allowed."""
+    backend = None
+    if signer.fetch_revocation:
+        from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+        backend = RequestsFetcherBackend()
+    return ValidationContext(
+        trust_roots=signer.trust_roots,
+        crls=signer.crls,
+        allow_fetching=signer.fetch_revocation,
+        fetcher_backend=backend,
+        revocation_mode="hard-fail",
+    )
+
+
+def _qpdf_rewrite(pdf: bytes, why: str) -> bytes:
+    """A clean copy of `pdf` written by qpdf: decrypted, cross-references rebuilt, no hybrid references."""
+    with tempfile.TemporaryDirectory(prefix="dak-qpdf-") as tmp:
+        source, target = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+        source.write_bytes(pdf)
+        try:
+            done = subprocess.run(
+                ["qpdf", "--decrypt", "--object-streams=preserve", str(source), str(target)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise MissingProgramError(
+                f"The PDF to sign is {why} and must be rewritten first, but qpdf is not installed:"
+                " apt-get install qpdf."
+            ) from exc
+        if "invalid password" in done.stderr:
+            raise EncryptedPdfError(
+                "The PDF is password-protected, so it cannot be signed: ask the sender for an unlocked copy."
+            )
+        if done.returncode not in (0, 3) or not target.exists():  # 3: written, with warnings (repaired)
+            detail = (
+                done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+            )
+            raise DamagedPdfError(
+                f"The PDF is {why} and qpdf could not repair it ({detail}); scan the letter again."
+            )
+        return target.read_bytes()
+
+
+def open_for_signing(pdf: bytes) -> IncrementalPdfFileWriter:
+    """An incremental writer over `pdf`; encrypted, damaged or hybrid-reference files are rewritten by qpdf first.
+
+    Signing appends to the file, so whatever pyHanko cannot update cleanly is repaired before the
+    signature, never after it. EncryptedPdfError or DamagedPdfError (both quarantine the letter) if
+    it cannot be.
+    """
+    if b"/XRefStm" in pdf:
+        why = "a hybrid-reference file"
+    else:
+        try:
+            writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=True)
+            if not writer.prev.encrypted:
+                return writer
+            why = "encrypted"
+        except Exception as exc:
+            why = f"damaged ({exc.__class__.__name__}: {exc})"
+    log.info("Rewriting the PDF before signing: it is %s.", why)
+    fixed = _qpdf_rewrite(pdf, why)
+    try:
+        return IncrementalPdfFileWriter(BytesIO(fixed), strict=True)
+    except Exception as exc:
+        raise DamagedPdfError(f"The PDF is {why} and could not be repaired for signing ({exc}).") from exc
+
+
 def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
     taken = {name for name, _, _ in fields.enumerate_sig_fields(writer)}
     name, n = FIELD_PREFIX, 1
@@ -618,21 +941,30 @@ def sign_pdf(
     stamp: DiaryStamp,
     box: tuple[float, float, float, float] | None = None,
 ) -> None:
-    """Add the visible diary stamp on page 1 and a PAdES B-B signature, then write `output` atomically."""
+    """Add the visible diary stamp on page 1 and a PAdES signature at the signer's level; write `output` atomically.
+
+    B-T asks the timestamp authority for a signature timestamp; B-LT then embeds the chain and
+    revocation data in a DSS; B-LTA adds a document timestamp over all of it.
+    """
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+        writer = open_for_signing(pdf)
         box = box or _default_box(writer.prev)
         field_name = _free_field_name(writer)
+        long_term = signer.level in ("B-LT", "B-LTA")
         meta = signers.PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
             reason=signer.reason or None,
             location=signer.location or None,
+            embed_validation_info=long_term,
+            validation_context=_signing_validation_context(signer) if long_term else None,
+            use_pades_lta=signer.level == "B-LTA",
         )
         pdf_signer = signers.PdfSigner(
             meta,
             signer=signer.signer,
+            timestamper=signer.timestamper,
             stamp_style=_stamp_style(str(STAMP_FONT), STAMP_FONT_SIZE),
             # pyHanko annotates the box as ints but writes any number into /Rect.
             new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=0, box=box),  # type: ignore[arg-type]
@@ -644,8 +976,13 @@ def sign_pdf(
             bytes_reserved=signer.bytes_reserved,
             appearance_text_params={"dak": "\n".join(stamp_lines(stamp))},
         )
-    except SigningError:
+    except (SigningError, InputError, MissingProgramError):
         raise
+    except TimestampRequestError as exc:
+        raise SigningError(
+            f"Could not sign the PDF for {stamp.diary_no}: the timestamp authority"
+            f" ([signing] tsa_url) did not give a timestamp: {exc}"
+        ) from exc
     except Exception as exc:
         raise SigningError(f"Could not sign the PDF for {stamp.diary_no}: {exc}") from exc
     output = Path(output)
@@ -716,6 +1053,7 @@ def _signature_report(
             problems=(f"signature could not be validated: {exc}",),
         )
     whole = _whole(status)
+    ts_status = status.timestamp_validity
     problems = []
     if not status.intact:
         problems.append("the document was changed after signing (digest mismatch)")
@@ -725,6 +1063,9 @@ def _signature_report(
         problems.append("the signer's certificate does not chain to a trusted root")
     if not whole:
         problems.append("the signature does not cover the whole document")
+    ts_ok = ts_status is None or bool(ts_status.intact and ts_status.valid and ts_status.trusted)
+    if not ts_ok:
+        problems.append("the signature timestamp is not valid or its authority is not trusted")
     return SignatureReport(
         field_name=embedded.field_name,
         signer_subject=_subject(status.signing_cert),
@@ -734,8 +1075,23 @@ def _signature_report(
         trusted=bool(status.trusted),
         covers_whole_document=whole,
         coverage=status.coverage.name if status.coverage is not None else "unknown",
-        valid=bool(status.intact and status.valid and status.trusted and whole),
+        valid=bool(status.intact and status.valid and status.trusted and whole and ts_ok),
         problems=tuple(problems),
+        timestamp=ts_status.timestamp if ts_status is not None else None,
+        timestamp_trusted=bool(ts_status.trusted) if ts_status is not None else None,
+        signer_name=_common_name(status.signing_cert),
+    )
+
+
+def _document_timestamp_report(embedded: Any, roots: list[asn1_x509.Certificate]) -> DocumentTimestampReport:
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        status = validate_pdf_timestamp(embedded, validation_context=context)
+    except Exception:
+        return DocumentTimestampReport(embedded.field_name, None, intact=False, trusted=False, valid=False)
+    intact, trusted = bool(status.intact and status.valid), bool(status.trusted)
+    return DocumentTimestampReport(
+        embedded.field_name, status.timestamp, intact=intact, trusted=trusted, valid=intact and trusted
     )
 
 
@@ -755,16 +1111,80 @@ def verify_pdf(path: Path, trust_roots: Sequence[Any]) -> VerificationReport:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_regular_signatures)
-        has_doc_ts = bool(list(reader.embedded_timestamp_signatures))
+        doc_timestamps = list(reader.embedded_timestamp_signatures)
+        has_doc_ts = bool(doc_timestamps)
         has_dss = "/DSS" in reader.root
     except Exception as exc:
         return VerificationReport(path=path, valid=False, reason=f"not a readable PDF: {exc}")
     if not embedded:
         return VerificationReport(path=path, valid=False, reason="the PDF is not signed")
     reports = tuple(_signature_report(sig, roots, has_dss, has_doc_ts) for sig in embedded)
+    stamps = tuple(_document_timestamp_report(ts, roots) for ts in doc_timestamps)
     bad = [f"{r.field_name}: {'; '.join(r.problems)}" for r in reports if not r.valid]
+    bad += [
+        f"{t.field_name}: the document timestamp is not valid or not trusted" for t in stamps if not t.valid
+    ]
     if bad:
-        return VerificationReport(path=path, valid=False, reason=" | ".join(bad), signatures=reports)
-    return VerificationReport(
-        path=path, valid=True, reason=f"{len(reports)} valid signature(s)", signatures=reports
+        return VerificationReport(
+            path=path, valid=False, reason=" | ".join(bad), signatures=reports, document_timestamps=stamps
+        )
+    reason = f"{len(reports)} valid signature(s)" + (
+        f", {len(stamps)} document timestamp(s)" if stamps else ""
     )
+    return VerificationReport(
+        path=path, valid=True, reason=reason, signatures=reports, document_timestamps=stamps
+    )
+
+
+@dataclass(frozen=True)
+class OutputCheck:
+    """`dak verify --registry`: one receipt's signed PDF against the sha256 the registry recorded."""
+
+    diary_no: str
+    output: str
+    state: str  # "ok", "missing", "changed", "invalid" (same bytes, signature not valid), "unrecorded"
+    detail: str
+    report: VerificationReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "diary_no": self.diary_no,
+            "output": self.output,
+            "state": self.state,
+            "ok": self.ok,
+            "detail": self.detail,
+            "verification": self.report.as_dict() if self.report is not None else None,
+        }
+
+
+def check_output(
+    diary_no: str, output: str, recorded_sha256: str | None, trust_roots: Sequence[Any]
+) -> OutputCheck:
+    """Is the signed PDF still on disk, byte for byte as recorded, with valid signatures?"""
+    path = Path(output)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return OutputCheck(diary_no, output, "missing", "the signed PDF is not on disk")
+    except OSError as exc:
+        return OutputCheck(diary_no, output, "missing", f"the signed PDF cannot be read: {exc.strerror}")
+    report = verify_pdf(path, trust_roots)
+    if recorded_sha256 is None:
+        state = "unrecorded" if report.valid else "invalid"
+        return OutputCheck(diary_no, output, state, f"no sha256 in the registry; {report.reason}", report)
+    if digest != recorded_sha256:
+        return OutputCheck(
+            diary_no,
+            output,
+            "changed",
+            f"changed on disk since it was signed (sha256 {digest[:12]}…, registry has {recorded_sha256[:12]}…);"
+            f" {report.reason}",
+            report,
+        )
+    if not report.valid:
+        return OutputCheck(diary_no, output, "invalid", report.reason, report)
+    return OutputCheck(diary_no, output, "ok", report.reason, report)

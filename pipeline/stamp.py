@@ -15,6 +15,7 @@ STAMP_HEIGHT_PT = 72.0
 EDGE_INSET_PT = 10.0  # keep the stamp off the very edge, where printers and scanners clip
 CLEARANCE_PT = 4.0  # ink this close to the stamp counts as covered
 CELL_PT = 2.0  # resolution of the search grid
+ROOM_PT = 24.0  # among clean places, prefer the one with least ink this far around it
 MARGIN_REACH = 0.2  # the stamp may sit this far (fraction of the page) in from an edge
 
 
@@ -77,8 +78,9 @@ def find_stamp_box(
 ) -> tuple[float, float, float, float]:
     """PDF box (x1, y1, x2, y2; origin bottom-left) in the page margins where the stamp covers least ink.
 
-    `ink` is page 1 as a boolean mask, top row first. Among equally clean places the one nearest
-    the top-right corner wins, which is where a receipt stamp traditionally goes.
+    `ink` is page 1 as a boolean mask, top row first. Among equally clean places the one with the
+    most empty room around it wins (the widest margin), then the one nearest the top-right corner,
+    which is where a receipt stamp traditionally goes.
     """
     mask = np.asarray(ink)
     if mask.ndim != 2 or mask.size == 0:
@@ -124,11 +126,19 @@ def find_stamp_box(
     if not allowed.any():
         allowed = np.ones_like(sums, dtype=bool)
 
-    # Least ink first; ties go to the place closest to the top-right corner.
+    # Least ink first; then the most empty room around the stamp (the widest part of the margin);
+    # remaining ties go to the place closest to the top-right corner.
     distance = np.hypot(np.maximum(from_top, 0) * cell_h, np.maximum(from_right, 0) * cell_w)
     ink_cost = np.where(allowed, sums, np.iinfo(np.int64).max)
     best_ink = ink_cost.min()
-    candidates = np.where(ink_cost == best_ink, distance, np.inf)
+    room_r = int(np.ceil(ROOM_PT / cell_h))
+    room_c = int(np.ceil(ROOM_PT / cell_w))
+    padded = np.pad(counts, ((room_r, room_r), (room_c, room_c)))
+    crowding = _window_sums(padded, win_r + 2 * room_r, win_c + 2 * room_c)[: sums.shape[0], : sums.shape[1]]
+    best = ink_cost == best_ink
+    least_crowded = np.where(best, crowding, np.iinfo(np.int64).max)
+    best &= least_crowded <= least_crowded.min()
+    candidates = np.where(best, distance, np.inf)
     r, c = np.unravel_index(int(np.argmin(candidates)), candidates.shape)
 
     x1 = float((c + pad_c) * cell_w)

@@ -754,9 +754,34 @@ def _uneven_light(arr: np.ndarray, amount: float, rng: np.random.Generator) -> n
     return arr.astype(np.float32) * light
 
 
+def _perspective(img: Image.Image, amount: float, rng: np.random.Generator) -> Image.Image:
+    """A phone photo of the sheet: corners pulled in unevenly (keystone), a dim table showing round it."""
+    w, h = img.size
+    pull = amount * 0.08
+    corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
+    moved = [
+        (
+            x + (1 if x == 0 else -1) * rng.uniform(0.2, 1) * pull * w,
+            y + (1 if y == 0 else -1) * rng.uniform(0.2, 1) * pull * h,
+        )
+        for x, y in corners
+    ]
+    # PIL's perspective maps output pixels to input pixels: solve for the sheet's corners landing on `moved`
+    matrix = []
+    for (x, y), (u, v) in zip(moved, corners, strict=True):
+        matrix.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        matrix.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    coeffs = np.linalg.solve(np.array(matrix), np.array([c for xy in corners for c in xy], dtype=float))
+    fill = int(rng.integers(90, 140))
+    return img.transform(
+        (w, h), Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BICUBIC, fillcolor=fill
+    )
+
+
 def degrade(
     image: Image.Image,
     *,
+    perspective: float = 0.0,
     skew: float = 0.0,
     rotate: int = 0,
     uneven_light: float = 0.0,
@@ -774,7 +799,8 @@ def degrade(
     the result `rotate` degrees clockwise makes it upright. `skew` tilts it counter-clockwise by that many
     degrees (negative: clockwise) within the same canvas. `uneven_light` and `noise` run 0..1 (noise is the
     grey noise sigma as a fraction of full scale), `blur` is a Gaussian radius in pixels, `dpi_scale`
-    resamples (0.5 turns 300 dpi into 150 dpi).
+    resamples (0.5 turns 300 dpi into 150 dpi). `perspective` (0..1) photographs the sheet with a phone:
+    keystoned by up to 8% of the page per corner, a dim table round it.
     """
     if rotate % 90 or rotate not in (0, 90, 180, 270):
         raise ValueError("rotate must be 0, 90, 180 or 270")
@@ -792,6 +818,8 @@ def degrade(
     if dpi_scale != 1.0:
         size = (max(1, round(img.width * dpi_scale)), max(1, round(img.height * dpi_scale)))
         img = img.resize(size, Image.Resampling.LANCZOS)
+    if perspective:
+        img = _perspective(img, perspective, rng)
     if skew:
         fill = 45 if border else 250
         img = img.rotate(skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)
@@ -1030,6 +1058,8 @@ def random_sample(seed: int) -> SampleDef:
             d["punch_holes"] = True
         if r.random() < 0.3:
             d["dpi_scale"] = r.choice((0.5, 2 / 3))
+        if r.random() < 0.1:
+            d["perspective"] = round(r.uniform(0.3, 1.0), 2)
         damage.append(d)
     if pages == 2:
         damage[1]["dpi_scale"] = damage[0].get("dpi_scale", 1.0)

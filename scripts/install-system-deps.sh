@@ -5,10 +5,10 @@ set -euo pipefail
 
 packages=(
   tesseract-ocr tesseract-ocr-hin tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-script-deva
-  poppler-utils fonts-noto-core fonts-lohit-deva fonts-dejavu-core libraqm0 make
+  poppler-utils qpdf fonts-noto-core fonts-lohit-deva fonts-dejavu-core libraqm0 make
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libnss3-tools qpdf postgresql softhsm2)
+  packages+=(libnss3-tools postgresql softhsm2)
 fi
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

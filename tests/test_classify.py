@@ -214,3 +214,16 @@ def test_rules_are_data(tmp_path: Path) -> None:
     result = run(text, custom_rules)
     assert (result.category, result.section) == (Category.INVOICE, "Stores")
     assert due_days(custom_rules, Category.INVOICE) == 10
+
+
+def test_a_letter_sent_round_to_all_offices_is_a_circular() -> None:
+    text = (
+        "Employees Provident Fund Organisation\nHead Office\nNo. HRM-8/V/25(9)94/1343   Date: 24.04.2025\n"
+        "To,\nAll Additional Central P.F. Commissioners (Zones),\nAll RPFCs/OIC-in-Charge of Region\n"
+        "Subject: Revised entitlement for leased residential accommodation for officers-reg.\nSir,\n"
+        "I am directed to convey that the revised rates for hiring of accommodation are as under.\n"
+    )
+    rules = load_rules(RULES_FILE)
+    assert classify(text, extract_letter(text), rules).category is Category.CIRCULAR
+    one = text.replace("All RPFCs/OIC-in-Charge of Region\n", "")
+    assert classify(one, extract_letter(one), rules).category is Category.LETTER

@@ -477,3 +477,91 @@ def test_epfo_references_are_split() -> None:
     refs = extract_letter(text, date(2025, 12, 31)).references
     assert len(refs) == 2
     assert refs[1].startswith("Pension Division Circular No: E-597451/4406 dated 29/01/2024")
+
+
+# --- bilingual labels, stamps and OCR slips met on the labelled set (samples/letters.py) ----------
+
+
+def test_bilingual_labels_for_number_date_and_subject() -> None:
+    text = (
+        "कार्यालय जिला आपूर्ति अधिकारी, करनाल\nOffice of the District Supply Officer, Karnal\n\n"
+        "पत्र सं./No. DSO-2440/2025    दिनांक/Date: 19/06/2025\n\nसेवा में,\nकार्यालय जिला कृषि अधिकारी, करनाल\n\n"
+        "विषय/Subject: रिट याचिका संख्या 2440/2025 में जवाबदावा प्रस्तुत करने बाबत\n\nमहोदय,\n"
+    )
+    letter = extract_letter(text, RECEIVED)
+    assert letter.letter_no == "DSO-2440/2025"
+    assert letter.letter_date == date(2025, 6, 19)
+    assert letter.subject == "रिट याचिका संख्या 2440/2025 में जवाबदावा प्रस्तुत करने बाबत"
+
+
+def test_own_do_number_and_date_on_one_line_is_not_a_citation() -> None:
+    text = "भारत सरकार\nश्रम एवं रोज़गार मंत्रालय\nअ.शा. पत्र सं. 24/LE/2025-Coord दिनांक 03-11-25\nविषय: प्रगति\n"
+    letter = extract_letter(text, RECEIVED)
+    assert (letter.letter_no, letter.letter_date) == ("24/LE/2025-Coord", date(2025, 11, 3))
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("03-44-25", date(2025, 11, 3)),  # hin read 11 as 44: no month 44, so 11
+        ("24-04-26", date(2026, 1, 24)),  # 24 April 2026 is after receipt: 24 January
+        ("14.02.2026", date(2026, 2, 14)),  # a real 4 stays
+        ("2 3 MAY 2025", date(2025, 5, 23)),  # a date stamp's spaced digits
+    ],
+)
+def test_ocr_slips_in_dates(printed: str, expected: date) -> None:
+    assert parse_date(printed, RECEIVED) == expected
+
+
+def test_eoffice_number_read_with_a_pound_sign() -> None:
+    letter = extract_letter("क्रमांक £-71584/2025-26 दिनांक 12.01.2026\nविषय: परिपत्र\n", RECEIVED)
+    assert letter.letter_no == "E-71584/2025-26"
+    assert "E-71584/2025-26" in letter.file_numbers
+
+
+def test_members_letterhead_gives_name_and_house() -> None:
+    text = "मनोज यादव\nसांसद, लोक सभा\nपटना\nपत्रांक 4154/JS/2025-26 दिनांक 17.09.2025\nसेवा में,\nजिलाधिकारी\nविषय: आंगनबाड़ी केंद्र\n"
+    assert extract_letter(text, RECEIVED).sender == "मनोज यादव, सांसद, लोक सभा"
+
+
+def test_firm_letterhead_is_the_sender_of_a_bill() -> None:
+    text = (
+        "M/s Shivam Computers\nGSTIN: 06ABCDE1234F1Z5\nMain Bazar, Hisar\nBill No. GS/2025-26/8616 Date: 11-09-25\n"
+        "To\nThe District Supply Officer, Hisar\nSubject: Claim for payment of bill no. 8616\nSir,\n"
+        "Please release the payment.\nYours faithfully,\nProprietor\nM/s Shivam Computers\n"
+    )
+    assert extract_letter(text, RECEIVED).sender == "M/s Shivam Computers"
+
+
+def test_subject_ends_where_its_line_stops_short() -> None:
+    body = "It has been observed that several employees are not marking attendance through the\n" * 6
+    text = (
+        "Regional Office, Employees' Provident Fund Organisation, Hisar\nNo. RO/EPFO-1734/2025\n"
+        "Date: 19th June, 2025\nCIRCULAR\nSub: Biometric attendance of all employees\n" + body
+    )
+    assert extract_letter(text, RECEIVED).subject == "Biometric attendance of all employees"
+
+
+def test_number_stops_at_a_garbled_bilingual_date_label() -> None:
+    letter = extract_letter("Invoice No. GS/2025-26/8616 fei/Date: 11-09-25\nविषय: बीजक\n", RECEIVED)
+    assert letter.letter_no == "GS/2025-26/8616"
+    assert letter.letter_date == date(2025, 9, 11)
+
+
+def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
+    text = "Bill No. GS/2025-26/8616 fei /Date: 11-09-25\nसेवा में,\nकार्यालय\nfava/Subject: बीजक संख्या 1385 का भुगतान\n"
+    letter = extract_letter(text, RECEIVED)
+    assert (letter.letter_no, letter.subject) == ("GS/2025-26/8616", "बीजक संख्या 1385 का भुगतान")
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("पत्रांक 3253/CM0/2025-26 दिनांक 12.01.2026", "3253/CMO/2025-26"),
+        ("पत्रांक/No. N00. 802/LE/2025-26", "802/LE/2025-26"),
+        ("क्रमांक £E-42581/2025-26", "E-42581/2025-26"),
+        ("No. 12/A0/2025", "12/A0/2025"),  # one capital and a 0: left alone
+    ],
+)
+def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
+    assert extract_letter(printed + "\nविषय: परीक्षण पत्र\n", RECEIVED).letter_no == expected

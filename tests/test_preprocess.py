@@ -131,6 +131,15 @@ def test_guess_orientation_undoes_every_quarter_turn(script: str, english, hindi
         assert confidence > 0.3
 
 
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_guess_layout_tells_devanagari_pages_from_latin_ones(turn: int, english, hindi) -> None:
+    hindi_layout = pp.guess_layout(pp.rotate(pg.skew(hindi, -1.5), turn))
+    english_layout = pp.guess_layout(pp.rotate(pg.skew(english, -1.5), turn))
+    assert (turn + hindi_layout.rotate) % 360 == 0 and (turn + english_layout.rotate) % 360 == 0
+    assert hindi_layout.devanagari > 0.8
+    assert english_layout.devanagari < 0.1
+
+
 def test_a_blank_page_has_no_orientation_confidence() -> None:
     blank = np.full((700, 500), 250, np.uint8)
     assert pp.text_orientation(blank)[1] == 0.0

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import shutil
 import sqlite3
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -16,14 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import registry_pg
 
 from pipeline.errors import ConfigError, ReceiptNotFoundError, RegistryError
 from pipeline.model import Category, Classification, Letter, Priority, Security, Status
 from pipeline.registry import SCHEMA_VERSION, NewReceipt, Registry
 
+pg_server = registry_pg.pg_server
+postgres_url = registry_pg.postgres_url
 IST = timezone(timedelta(hours=5, minutes=30))
 FORMAT = "{office}/{year}/{seq:06d}"
-PG_BIN = Path(os.environ.get("DAK_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
 def sha(label: str) -> str:
@@ -198,7 +196,7 @@ def test_audit_chain_links_and_detects_tampering(db_path: Path, registry: Regist
     registry.record_output(first.receipt_id, "/out/a1.pdf", sha("a1.pdf"))
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT action, actor, prev_hash, hash FROM audit_events ORDER BY id").fetchall()
-    assert [r[0] for r in rows] == ["diarise", "diarise", "record_output"]
+    assert [r[0] for r in rows] == ["diarise", "diarise", "sign"]
     assert {r[1] for r in rows} == {"tester"}
     assert rows[0][2] == "0" * 64
     for previous, current in zip(rows, rows[1:], strict=False):
@@ -228,20 +226,25 @@ def test_unsupported_database_is_refused(tmp_path: Path) -> None:
 # --- concurrency: many processes, one registry ------------------------------------------------------
 
 WORKERS = 8
-EACH = 50
+EACH = 49  # each worker's own letters; with the SHARED_COUNT letters every worker sends, 400 receipts
+SHARED_COUNT = 8
 SHARED = "letter scanned at every desk"
 
 
 def _diarise_batch(url: str, worker: int, barrier: Any, results: Any) -> None:
-    """Runs in a spawned process: one letter every worker sends at once, then EACH letters of its own."""
+    """Runs in a spawned process: the shared letters every worker sends at once, and EACH of its own."""
     reg = Registry(url, actor=f"worker{worker}")
     out: list[tuple[str, str, str]] = []
     barrier.wait()
-    for i in range(EACH):
-        if i == 0:
-            shared = reg.diarise(new_receipt(SHARED))
-            out.append((shared.sha256 or "", shared.diary_no or "", str(shared.status)))
-        got = reg.diarise(new_receipt(f"w{worker}-{i}"))
+    shared = [f"{SHARED} {(k + worker) % SHARED_COUNT}" for k in range(SHARED_COUNT)]  # each in its order
+    own = [f"w{worker}-{i}" for i in range(EACH)]
+    labels: list[str] = []
+    for i, label in enumerate(own):
+        if i % 6 == 0 and i // 6 < SHARED_COUNT:
+            labels.append(shared[i // 6])
+        labels.append(label)
+    for label in labels:
+        got = reg.diarise(new_receipt(label))
         out.append((got.sha256 or "", got.diary_no or "", str(got.status)))
     reg.close()
     results.put(out)
@@ -267,11 +270,14 @@ def _run_writers(url: str) -> tuple[list[tuple[str, str, str]], float]:
 
 
 def _check_gapless(url: str, collected: list[tuple[str, str, str]], elapsed: float, label: str) -> None:
-    total = WORKERS * EACH + 1  # every worker's own letters, plus the shared one once
+    total = WORKERS * EACH + SHARED_COUNT  # every worker's own letters, plus each shared one once
+    assert total == 400
     diarised = [c for c in collected if c[2] == "diarised"]
     duplicates = [c for c in collected if c[2] == "duplicate"]
-    assert len(diarised) == total and len(duplicates) == WORKERS - 1
-    assert {c[1] for c in duplicates} <= {c[1] for c in diarised if c[0] == sha(SHARED)}
+    assert len(diarised) == total and len(duplicates) == SHARED_COUNT * (WORKERS - 1)
+    shared_hashes = {sha(f"{SHARED} {k}") for k in range(SHARED_COUNT)}
+    assert {c[0] for c in duplicates} == shared_hashes
+    assert {(c[0], c[1]) for c in duplicates} <= {(c[0], c[1]) for c in diarised}
 
     with Registry(url) as reg:
         rows = reg.list()
@@ -289,38 +295,11 @@ def test_eight_processes_get_gapless_numbers_sqlite(tmp_path: Path) -> None:
     _check_gapless(url, collected, elapsed, "sqlite")
 
 
-def _pg(args: list[str | Path], as_user: list[str]) -> None:
-    subprocess.run([*as_user, *map(str, args)], check=True, capture_output=True, timeout=120)
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL server on a unix socket; fails (not skips) if the binaries are missing."""
-    initdb, pg_ctl = PG_BIN / "initdb", PG_BIN / "pg_ctl"
-    assert initdb.exists() and pg_ctl.exists(), f"PostgreSQL server binaries not found in {PG_BIN}"
-    # Short path for the socket, reachable by the postgres user (root's pytest tmp_path is not).
-    base = Path(tempfile.mkdtemp(prefix="dak-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = base / "data"
-    try:
-        _pg([initdb, "-D", data, "-U", "dak", "--auth=trust", "-E", "UTF8", "--no-sync"], as_user)
-        opts = f"-k {base} -c listen_addresses='' -p 5432"
-        _pg([pg_ctl, "-D", data, "-l", base / "server.log", "-w", "-o", opts, "start"], as_user)
-        yield f"postgresql+psycopg://dak@/postgres?host={base}&port=5432"
-    finally:
-        if data.exists():
-            subprocess.run([*as_user, str(pg_ctl), "-D", str(data), "-m", "immediate", "stop"], timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
-
-
 @pytest.mark.slow
 def test_eight_processes_get_gapless_numbers_postgresql(postgres_url: str) -> None:
     collected, elapsed = _run_writers(postgres_url)
     _check_gapless(postgres_url, collected, elapsed, "postgresql")
     with Registry(postgres_url) as reg:
-        again = reg.diarise(new_receipt(SHARED))
+        again = reg.diarise(new_receipt(f"{SHARED} 3"))
         assert again.status is Status.DUPLICATE
-        assert reg.get(again.diary_no or "").sha256 == sha(SHARED)
+        assert reg.get(again.diary_no or "").sha256 == sha(f"{SHARED} 3")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from string import Formatter
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from pipeline.errors import ConfigError
 from pipeline.registry.schema import DiaryCounter
@@ -40,23 +41,33 @@ def format_diary_no(diary_format: str, *, office: str, series: str, year: int, s
         raise ConfigError(f"Diary number format {diary_format!r} cannot be applied: {exc}") from exc
 
 
-def next_seq(session: Session, office: str, series: str, year: int) -> int:
-    """Take the next number for office+series+year inside the caller's write transaction.
+def next_seq(conn: Connection, office: str, series: str, year: int, count: int = 1) -> int:
+    """Take the next `count` numbers for office+series+year inside the caller's write transaction;
+    the last of them (the first is last - count + 1).
 
-    The counter row is created if missing, then locked (FOR UPDATE on PostgreSQL; SQLite already
-    holds the database write lock from BEGIN IMMEDIATE), so no two transactions read the same value.
-    If the transaction rolls back, so does the increment: no number is burnt.
+    One statement creates the counter row at `count` or adds `count`, returning the new value. The
+    row stays locked until commit (PostgreSQL row lock; SQLite already holds the database write
+    lock from BEGIN IMMEDIATE), so no two transactions get the same value; if the transaction
+    rolls back, so does the increment: no number is burnt.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(DiaryCounter)
-        .values(office=office, series=series, year=year, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["office", "series", "year"])
+    statement = _TAKE_PG if conn.dialect.name == "postgresql" else _TAKE_SQLITE
+    params = {"office": office, "series": series, "year": year, "count": count}
+    return int(conn.execute(statement, params).scalar_one())
+
+
+def _take(insert: Any) -> Any:
+    table = DiaryCounter.__table__
+    statement = insert(table).values(
+        office=bindparam("office"),
+        series=bindparam("series"),
+        year=bindparam("year"),
+        last_seq=bindparam("count"),
     )
-    key = (DiaryCounter.office == office, DiaryCounter.series == series, DiaryCounter.year == year)
-    last = session.scalar(select(DiaryCounter.last_seq).where(*key).with_for_update())
-    if last is None:  # pragma: no cover - the row was inserted just above
-        raise RuntimeError("diary counter row vanished inside its transaction")
-    seq = last + 1
-    session.execute(update(DiaryCounter).where(*key).values(last_seq=seq))
-    return seq
+    return statement.on_conflict_do_update(
+        index_elements=["office", "series", "year"],
+        set_={"last_seq": table.c.last_seq + bindparam("count", type_=Integer)},
+    ).returning(table.c.last_seq)
+
+
+_TAKE_PG = _take(pg_insert)
+_TAKE_SQLITE = _take(sqlite_insert)

@@ -1,31 +1,58 @@
-"""The receipt register: diarise letters, look them up, record their signed outputs.
+"""The receipt register: diarise letters; find, search, correct, confirm, mark, file and close
+receipts; open e-files; record signed outputs; check the audit trail.
 
 Every write is one transaction that also appends its audit event, so a receipt, its diary number
-and its audit trail are either all stored or none of them is.
+and its audit trail are either all stored or none of them is. The workflow steps themselves are in
+`workflow.py`, the search index in `search.py`, schema checks and upgrades in `migrate.py`.
 """
 
 from __future__ import annotations
 
 import builtins
 import getpass
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipeline.errors import ReceiptNotFoundError, RegistryError
 from pipeline.model import Classification, Letter, Receipt, Status
-from pipeline.registry.audit import append_event, verify_chain
+from pipeline.registry import migrate, search, workflow
+from pipeline.registry.audit import Event, append_event, append_events, verify_chain
 from pipeline.registry.diary import check_format, format_diary_no, next_seq
 from pipeline.registry.engine import make_engine, write_engine
-from pipeline.registry.schema import SCHEMA_VERSION, Base, ReceiptRow, SchemaVersion
+from pipeline.registry.records import (
+    AuditEntry,
+    Correction,
+    Efile,
+    EfileNotFoundError,
+    Movement,
+    TrainingExample,
+)
+from pipeline.registry.schema import (
+    AuditEvent,
+    CorrectionRow,
+    EfileRow,
+    MovementRow,
+    ReceiptRow,
+    SchemaVersion,
+)
 
-_SCHEMA_LOCK_KEY = 0x64616B_736368656D  # "dak" "schem": serialises schema creation on PostgreSQL
+_SET_NUMBER = (
+    update(ReceiptRow)
+    .where(ReceiptRow.id == bindparam("rid"))
+    .values(diary_no=bindparam("new_no"), seq=bindparam("new_seq"))
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # placeholder until the diary number is taken
+_SEEN_ANY = select(ReceiptRow.sha256).where(ReceiptRow.sha256.in_(bindparam("hashes", expanding=True)))
+_INSERT_RECEIPTS = insert(ReceiptRow).returning(ReceiptRow.__table__.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +73,19 @@ class NewReceipt:
     needs_review: bool = False
     ocr_text: str = ""
     due_date: date | None = None
+    page_confidences: tuple[float, ...] = ()
+
+
+@dataclass
+class _Prepared:
+    new: NewReceipt
+    values: dict[str, Any]  # the receipts row; diary_no, seq and diarised_at filled in under the lock
+    doc: dict[str, str]  # the search index entry
+
+
+def _receipts() -> Select[ReceiptRow]:
+    """Receipt rows without their OCR text, which can be long and is not part of the receipt record."""
+    return select(ReceiptRow).options(defer(ReceiptRow.ocr_text))
 
 
 def _default_actor() -> str:
@@ -63,7 +103,8 @@ class Registry:
         self.actor = actor or _default_actor()
         self._engine = make_engine(url)
         self._read = sessionmaker(bind=self._engine, expire_on_commit=False)
-        self._write = sessionmaker(bind=write_engine(self._engine), expire_on_commit=False)
+        self._write_engine = write_engine(self._engine)
+        self._write = sessionmaker(bind=self._write_engine, expire_on_commit=False)
         try:
             self._ensure_schema()
         except BaseException:
@@ -92,21 +133,12 @@ class Registry:
             ) from exc
 
     def _ensure_schema(self) -> None:
-        """Create missing tables and the version row; refuse a registry written by a newer dak."""
+        """Create a new registry; refuse one written by a newer dak or needing `dak db upgrade`."""
         with self._errors(), self._write() as session, session.begin():
-            conn = session.connection()
-            if conn.dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            if inspect(conn).has_table(SchemaVersion.__tablename__):
-                stored = session.get(SchemaVersion, 1)
-                if stored is not None and stored.version > SCHEMA_VERSION:
-                    raise RegistryError(
-                        f"The registry at {self.url} has schema version {stored.version}, newer than this "
-                        f"dak understands ({SCHEMA_VERSION}). Upgrade dak before using this registry."
-                    )
-            Base.metadata.create_all(conn)
-            if session.get(SchemaVersion, 1) is None:
-                session.add(SchemaVersion(id=1, version=SCHEMA_VERSION, updated_at=datetime.now(UTC)))
+            migrate.ensure_usable(session.connection(), self._safe_url())
+
+    def _safe_url(self) -> str:
+        return self._engine.url.render_as_string(hide_password=True)
 
     def schema_version(self) -> int:
         """The schema version stored in the registry."""
@@ -117,26 +149,214 @@ class Registry:
     def find_by_sha256(self, sha256: str) -> Receipt | None:
         """The receipt for these exact bytes, if they were diarised before."""
         with self._errors(), self._read() as session:
-            row = session.scalar(select(ReceiptRow).where(ReceiptRow.sha256 == sha256))
+            row = session.scalar(_receipts().where(ReceiptRow.sha256 == sha256))
             return _to_receipt(row) if row is not None else None
 
     def get(self, diary_no: str) -> Receipt:
         """The receipt with this diary number; ReceiptNotFoundError if there is none."""
         with self._errors(), self._read() as session:
-            row = session.scalar(select(ReceiptRow).where(ReceiptRow.diary_no == diary_no))
+            row = session.scalar(_receipts().where(ReceiptRow.diary_no == diary_no))
         if row is None:
             raise ReceiptNotFoundError(f"No receipt with diary number {diary_no!r} in the registry.")
         return _to_receipt(row)
 
-    def list(self, *, limit: int | None = None) -> builtins.list[Receipt]:
-        """Receipts oldest first in diary order (year, office, series, number)."""
-        query = select(ReceiptRow).order_by(
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        category: str | None = None,
+        section: str | None = None,
+        status: str | None = None,
+        since: datetime | None = None,
+    ) -> builtins.list[Receipt]:
+        """Receipts oldest first in diary order (year, office, series, number), optionally filtered."""
+        query = _receipts().order_by(
             ReceiptRow.year, ReceiptRow.office, ReceiptRow.series, ReceiptRow.seq, ReceiptRow.id
         )
+        if category is not None:
+            query = query.where(ReceiptRow.category == category)
+        if section is not None:
+            query = query.where(ReceiptRow.section == section)
+        if status is not None:
+            query = query.where(ReceiptRow.status == status)
+        if since is not None:
+            query = query.where(ReceiptRow.received_at >= since)
         if limit is not None:
             query = query.limit(limit)
         with self._errors(), self._read() as session:
             return [_to_receipt(row) for row in session.scalars(query)]
+
+    def search(self, query: str, *, limit: int = 50) -> builtins.list[Receipt]:
+        """Receipts whose subject or OCR text contains every word of `query` (Hindi or English), best first."""
+        with self._errors(), self._read() as session:
+            hits = search.search(session.connection(), query, limit=limit)
+            if not hits:
+                return []
+            rows = {
+                row.id: row
+                for row in session.scalars(_receipts().where(ReceiptRow.id.in_([h.receipt_id for h in hits])))
+            }
+        return [_to_receipt(rows[h.receipt_id]) for h in hits if h.receipt_id in rows]
+
+    def ocr_text(self, diary_no: str) -> str:
+        """The OCR text stored with a receipt."""
+        with self._errors(), self._read() as session:
+            return workflow.receipt_row(session, diary_no, lock=False).ocr_text
+
+    def correct(self, diary_no: str, changes: dict[str, str], *, actor: str | None = None) -> Receipt:
+        """Change fields of a receipt; one corrections row per changed field, and an audit event.
+
+        Fields: category, section, priority, security, letter_no, letter_date, subject, sender,
+        file_no, language, due_date. An unknown field or value raises UnknownFieldError.
+        """
+        with self._errors(), self._write() as session, session.begin():
+            row, _ = workflow.correct(session, diary_no, changes, actor=actor or self.actor)
+            return _to_receipt(row)
+
+    def confirm(self, diary_no: str, *, actor: str | None = None) -> Receipt:
+        """A clerk confirms the receipt's fields as read."""
+        with self._errors(), self._write() as session, session.begin():
+            return _to_receipt(workflow.confirm(session, diary_no, actor=actor or self.actor))
+
+    def mark(
+        self, diary_no: str, to_section: str, *, remarks: str | None = None, actor: str | None = None
+    ) -> Receipt:
+        """Mark a receipt to a section or officer (a movement; status `marked`)."""
+        with self._errors(), self._write() as session, session.begin():
+            row = workflow.mark(session, diary_no, to_section, remarks, actor=actor or self.actor)
+            return _to_receipt(row)
+
+    def put_in_file(self, diary_no: str, file_no: str, *, actor: str | None = None) -> Receipt:
+        """Put a receipt into an open e-file (status `put_in_file`)."""
+        with self._errors(), self._write() as session, session.begin():
+            return _to_receipt(workflow.put_in_file(session, diary_no, file_no, actor=actor or self.actor))
+
+    def close_receipt(self, diary_no: str, *, actor: str | None = None) -> Receipt:
+        """Close a receipt (status `closed`)."""
+        with self._errors(), self._write() as session, session.begin():
+            return _to_receipt(workflow.close(session, diary_no, actor=actor or self.actor))
+
+    def movements(self, diary_no: str) -> builtins.list[Movement]:
+        """Where a receipt has been marked, oldest first."""
+        with self._errors(), self._read() as session:
+            row = workflow.receipt_row(session, diary_no, lock=False)
+            moves = session.scalars(
+                select(MovementRow).where(MovementRow.receipt_id == row.id).order_by(MovementRow.id)
+            )
+            return [
+                Movement(m.at, m.actor, m.from_section, m.to_section, m.remarks, diary_no=diary_no)
+                for m in moves
+            ]
+
+    def corrections(self, diary_no: str) -> builtins.list[Correction]:
+        """What clerks changed in a receipt, oldest first."""
+        with self._errors(), self._read() as session:
+            row = workflow.receipt_row(session, diary_no, lock=False)
+            rows = session.scalars(
+                select(CorrectionRow).where(CorrectionRow.receipt_id == row.id).order_by(CorrectionRow.id)
+            )
+            return [Correction(diary_no, c.field, c.old_value, c.new_value, c.at, c.actor) for c in rows]
+
+    def history(self, diary_no: str) -> builtins.list[AuditEntry]:
+        """The audit events of one receipt, oldest first."""
+        with self._errors(), self._read() as session:
+            row = workflow.receipt_row(session, diary_no, lock=False)
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.receipt_id == row.id).order_by(AuditEvent.id)
+            )
+            return [AuditEntry(e.at, e.actor, e.action, diary_no, e.details) for e in events]
+
+    def training_examples(self) -> builtins.list[TrainingExample]:
+        """Receipts whose category a clerk vouched for: corrected or confirmed, or marked, filed or closed."""
+        vouched = (Status.MARKED, Status.PUT_IN_FILE, Status.CLOSED)
+        with self._errors(), self._read() as session:
+            corrected_ids = set(
+                session.scalars(
+                    select(CorrectionRow.receipt_id)
+                    .where(CorrectionRow.field.in_(("category", "section")))
+                    .distinct()
+                )
+            )
+            category_ids = set(
+                session.scalars(
+                    select(CorrectionRow.receipt_id).where(CorrectionRow.field == "category").distinct()
+                )
+            )
+            query = (
+                select(ReceiptRow.id, ReceiptRow.ocr_text, ReceiptRow.category, ReceiptRow.section)
+                .where(
+                    ReceiptRow.confirmed_at.is_not(None)
+                    | ReceiptRow.status.in_([str(s) for s in vouched])
+                    | ReceiptRow.id.in_(category_ids or {-1})
+                )
+                .order_by(ReceiptRow.id)
+            )
+            return [
+                TrainingExample(
+                    ocr_text=text or "", category=cat, section=sec, corrected=rid in corrected_ids
+                )
+                for rid, text, cat, sec in session.execute(query)
+            ]
+
+    def create_file(
+        self,
+        subject: str,
+        section: str,
+        *,
+        office: str,
+        file_format: str,
+        head: str,
+        opened_at: datetime | None = None,
+        actor: str | None = None,
+    ) -> Efile:
+        """Open an e-file numbered by `file_format`, e.g. {office}-{head}/{seq}/{year}-{section}."""
+        when = opened_at or datetime.now(UTC)
+        with self._errors(), self._write() as session, session.begin():
+            row = workflow.create_file(
+                session,
+                subject=subject,
+                section=section,
+                head=head,
+                office=office,
+                file_format=file_format,
+                opened_at=when,
+                actor=actor or self.actor,
+            )
+            return _to_efile(row, ())
+
+    def files(self, *, section: str | None = None) -> builtins.list[Efile]:
+        """E-files, oldest first."""
+        query = select(EfileRow).order_by(EfileRow.id)
+        if section is not None:
+            query = query.where(EfileRow.section == section)
+        with self._errors(), self._read() as session:
+            return [_to_efile(row, ()) for row in session.scalars(query)]
+
+    def get_file(self, file_no: str) -> Efile:
+        """One e-file with the diary numbers put in it; EfileNotFoundError if there is none."""
+        with self._errors(), self._read() as session:
+            row = session.scalar(select(EfileRow).where(EfileRow.file_no == file_no))
+            if row is None:
+                raise EfileNotFoundError(f"No e-file {file_no!r} in the registry.")
+            diary_nos = session.scalars(
+                select(ReceiptRow.diary_no)
+                .where(ReceiptRow.file_no == file_no, ReceiptRow.status != str(Status.DIARISED))
+                .order_by(ReceiptRow.id)
+            )
+            return _to_efile(row, tuple(diary_nos))
+
+    def log_event(self, action: str, *, diary_no: str | None = None, details: dict[str, Any]) -> None:
+        """Append an audit event from outside the registry (e.g. `verify_failed` from signature checks)."""
+        with self._errors(), self._write() as session, session.begin():
+            receipt_id = workflow.receipt_row(session, diary_no, lock=False).id if diary_no else None
+            append_event(
+                session,
+                at=datetime.now(UTC),
+                actor=self.actor,
+                action=action,
+                receipt_id=receipt_id,
+                details={"diary_no": diary_no, **details} if diary_no else details,
+            )
 
     def diarise(self, new: NewReceipt) -> Receipt:
         """Give the letter the next diary number and store its receipt, in one transaction.
@@ -144,49 +364,95 @@ class Registry:
         The same bytes seen before (even by a process racing this one) give back the earlier
         receipt with status DUPLICATE, and no diary number is used up.
         """
-        check_format(new.diary_format)
-        if new.received_at.tzinfo is None or new.received_at.utcoffset() is None:
-            raise RegistryError(f"Receipt time {new.received_at} for {new.source} has no time zone.")
-        try:
-            with self._errors(), self._write() as session, session.begin():
-                existing = session.scalar(select(ReceiptRow).where(ReceiptRow.sha256 == new.sha256))
-                if existing is not None:
-                    return replace(_to_receipt(existing), status=Status.DUPLICATE)
-                row = self._insert_receipt(session, new)
-                receipt = _to_receipt(row)
-        except RegistryError as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
-            return self._after_conflict(new, exc.__cause__)
-        return receipt
+        return self.diarise_many([new])[0]
 
-    def _insert_receipt(self, session: Session, new: NewReceipt) -> ReceiptRow:
-        year = new.received_at.year
-        seq = next_seq(session, new.office, new.series, year)
-        diary_no = format_diary_no(new.diary_format, office=new.office, series=new.series, year=year, seq=seq)
+    def diarise_many(self, batch: Sequence[NewReceipt]) -> builtins.list[Receipt]:
+        """Diarise several letters in one transaction (a backfill's batch), in the order given.
+
+        Each gets its own gapless diary number, exactly as one by one; letters seen before, or
+        repeated within the batch, come back as DUPLICATE of the first receipt. All or nothing:
+        if the transaction fails, no number is used up.
+        """
+        for new in batch:
+            check_format(new.diary_format)
+            if new.received_at.tzinfo is None or new.received_at.utcoffset() is None:
+                raise RegistryError(f"Receipt time {new.received_at} for {new.source} has no time zone.")
+        for attempt in range(3):
+            try:
+                prepared = self._prepare(batch)
+                with self._errors(), self._write_engine.begin() as conn:
+                    made = self._insert_batch(conn, prepared)
+                break
+            except RegistryError as exc:
+                if not isinstance(exc.__cause__, IntegrityError):
+                    raise
+                # Another process diarised some of these bytes since we looked (PostgreSQL): look again.
+                if attempt == 2 or not any(self.find_by_sha256(n.sha256) for n in batch):
+                    raise RegistryError(
+                        f"Could not diarise {batch[0].source}: {exc.__cause__.orig}. If two numbering "
+                        "series share a diary number format, add {series} to the format "
+                        "(e.g. {office}/{series}/{year}/{seq:06d})."
+                    ) from exc.__cause__
+        results: builtins.list[Receipt] = []
+        earlier: dict[str, Receipt] = {}
+        for new in batch:
+            row = made.get(new.sha256)
+            if row is not None and new.sha256 not in earlier:
+                earlier[new.sha256] = _to_receipt(row)
+                results.append(earlier[new.sha256])
+                continue
+            first = earlier.get(new.sha256) or self.find_by_sha256(new.sha256)
+            if first is None:  # pragma: no cover - receipts are never deleted
+                raise RegistryError(f"The receipt for {new.source} vanished while dak was reading it.")
+            earlier[new.sha256] = first
+            results.append(replace(first, status=Status.DUPLICATE))
+        return results
+
+    def _prepare(self, batch: Sequence[NewReceipt]) -> builtins.list[_Prepared]:
+        """Everything about each new letter that needs no lock: row values and search document."""
+        dialect = self._engine.dialect.name
+        first: dict[str, _Prepared] = {}
+        for new in batch:
+            if new.sha256 not in first:
+                values = _new_values(new, diary_no="", year=new.received_at.year, seq=0, diarised_at=_EPOCH)
+                doc = search.document(dialect, new.letter.subject, new.ocr_text)
+                first[new.sha256] = _Prepared(new, values, doc)
+        return builtins.list(first.values())
+
+    def _insert_batch(self, conn: Connection, prepared: Sequence[_Prepared]) -> dict[str, Any]:
+        """A handful of Core statements per batch, inside one transaction.
+
+        On PostgreSQL the rows and their search entries go in first under placeholder numbers,
+        and the diary counter is locked only for the last steps (numbering, audit, commit), so
+        eight writers queue on it as briefly as possible. SQLite locks the whole database at BEGIN.
+        """
+        hashes = [p.new.sha256 for p in prepared]
+        seen = set(conn.execute(_SEEN_ANY, {"hashes": hashes}).scalars())
+        fresh = [p for p in prepared if p.new.sha256 not in seen]
+        if not fresh:
+            return {}
         now = datetime.now(UTC)
-        row = _new_row(new, diary_no=diary_no, year=year, seq=seq, diarised_at=now)
-        session.add(row)
-        session.flush()
-        append_event(
-            session,
-            at=now,
-            actor=self.actor,
-            action="diarise",
-            receipt_id=row.id,
-            details={"diary_no": diary_no, "sha256": new.sha256, "source": new.source},
-        )
-        return row
-
-    def _after_conflict(self, new: NewReceipt, error: IntegrityError) -> Receipt:
-        """A unique constraint stopped the insert: same bytes (a duplicate) or a clashing diary number."""
-        existing = self.find_by_sha256(new.sha256)
-        if existing is not None:
-            return replace(existing, status=Status.DUPLICATE)
-        raise RegistryError(
-            f"Could not diarise {new.source}: {error.orig}. If two numbering series share a diary number "
-            "format, add {series} to the format (e.g. {office}/{series}/{year}/{seq:06d})."
-        ) from error
+        for p in fresh:
+            p.values.update(diary_no=f"~{p.new.sha256}", diarised_at=now)
+        if conn.dialect.name == "postgresql":
+            ids = conn.execute(_INSERT_RECEIPTS, [p.values for p in fresh]).scalars().all()
+            search.index_new(conn, [(rid, p.doc) for rid, p in zip(ids, fresh, strict=True)])
+            _number(conn, fresh)
+            numbers = [
+                {"rid": rid, "new_no": p.values["diary_no"], "new_seq": p.values["seq"]}
+                for rid, p in zip(ids, fresh, strict=True)
+            ]
+            conn.execute(_SET_NUMBER, numbers)
+        else:
+            _number(conn, fresh)
+            ids = conn.execute(_INSERT_RECEIPTS, [p.values for p in fresh]).scalars().all()
+            search.index_new(conn, [(rid, p.doc) for rid, p in zip(ids, fresh, strict=True)])
+        events = [
+            Event(now, self.actor, "diarise", rid, {k: p.values[k] for k in ("diary_no", "sha256", "source")})
+            for rid, p in zip(ids, fresh, strict=True)
+        ]
+        append_events(conn, events)
+        return {p.new.sha256: SimpleNamespace(id=rid, **p.values) for rid, p in zip(ids, fresh, strict=True)}
 
     def record_output(self, receipt_id: int, output: str, output_sha256: str) -> Receipt:
         """Store where the signed PDF of a receipt is, and its sha256."""
@@ -204,7 +470,7 @@ class Registry:
                 session,
                 at=datetime.now(UTC),
                 actor=self.actor,
-                action="record_output",
+                action="sign",
                 receipt_id=row.id,
                 details=details,
             )
@@ -216,10 +482,29 @@ class Registry:
             return verify_chain(session)
 
 
-def _new_row(new: NewReceipt, *, diary_no: str, year: int, seq: int, diarised_at: datetime) -> ReceiptRow:
+def _number(conn: Connection, fresh: Sequence[_Prepared]) -> None:
+    """Take the diary numbers for new receipts, in order, and write them into their row values."""
+    wanted: dict[tuple[str, str, int], int] = {}
+    for p in fresh:
+        key = (p.new.office, p.new.series, p.new.received_at.year)
+        wanted[key] = wanted.get(key, 0) + 1
+    next_free = {key: next_seq(conn, *key, count=n) - n + 1 for key, n in wanted.items()}
+    for p in fresh:
+        new = p.new
+        key = (new.office, new.series, new.received_at.year)
+        seq, next_free[key] = next_free[key], next_free[key] + 1
+        diary_no = format_diary_no(
+            new.diary_format, office=new.office, series=new.series, year=key[2], seq=seq
+        )
+        p.values.update(diary_no=diary_no, seq=seq)
+
+
+def _new_values(
+    new: NewReceipt, *, diary_no: str, year: int, seq: int, diarised_at: datetime
+) -> dict[str, Any]:
     offset = new.received_at.utcoffset() or timedelta(0)
     letter, cls = new.letter, new.classification
-    return ReceiptRow(
+    return dict(
         diary_no=diary_no,
         office=new.office,
         series=new.series,
@@ -248,10 +533,15 @@ def _new_row(new: NewReceipt, *, diary_no: str, year: int, seq: int, diarised_at
         ocr_confidence=new.ocr_confidence,
         category_confidence=cls.confidence,
         ocr_text=new.ocr_text,
+        page_confidences=list(new.page_confidences),
+        output=None,
+        output_sha256=None,
+        confirmed_at=None,
+        confirmed_by=None,
     )
 
 
-def _to_receipt(row: ReceiptRow) -> Receipt:
+def _to_receipt(row: ReceiptRow | SimpleNamespace) -> Receipt:
     local = timezone(timedelta(minutes=row.received_utc_offset))
     return Receipt(
         receipt_id=row.id,
@@ -273,4 +563,36 @@ def _to_receipt(row: ReceiptRow) -> Receipt:
         received_at=row.received_at.astimezone(local),
         confidence={"ocr": row.ocr_confidence, "category": row.category_confidence},
         output=row.output,
+        output_sha256=row.output_sha256,
+        references=tuple(row.references or ()),
+        due_date=row.due_date,
+        needs_review=row.needs_review,
+        page_confidences=tuple(row.page_confidences or ()),
+        diarised_at=row.diarised_at,
+        confirmed=row.confirmed_at is not None,
     )
+
+
+def _to_efile(row: EfileRow, receipts: tuple[str, ...]) -> Efile:
+    return Efile(
+        file_no=row.file_no,
+        subject=row.subject,
+        section=row.section,
+        head=row.head,
+        opened_at=row.opened_at,
+        opened_by=row.opened_by,
+        status=row.status,
+        receipts=receipts,
+    )
+
+
+def upgrade_registry(url: str) -> tuple[str | None, str]:
+    """Migrate the registry at `url` to the schema this dak writes; (revision before, revision after)."""
+    engine = make_engine(url)
+    try:
+        with Session(write_engine(engine)) as session, session.begin():
+            return migrate.upgrade(session.connection(), url)
+    except SQLAlchemyError as exc:
+        raise RegistryError(f"Could not upgrade the registry at {url}: {exc}") from exc
+    finally:
+        engine.dispose()

@@ -1,0 +1,96 @@
+"""Per-page stages on letters whose rotation and skew are known: orientation, script, language, cleaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline import ocr, pages, preprocess
+from pipeline.config import OcrSettings
+from pipeline.model import Page
+from samples.make_samples import degrade, make_spec, render_pages
+
+DPI = 200
+
+
+@pytest.fixture(scope="module")
+def letters() -> dict[str, tuple[Image.Image, str]]:
+    """A Hindi and an English letter's first page, rendered at DPI, with its text."""
+    out = {}
+    for language, seed in (("hi", 11), ("en", 12)):
+        images, texts = render_pages(make_spec(seed, language=language, category="circular"), dpi=DPI)
+        out[language] = (images[0], texts[0])
+    return out
+
+
+def _scan(tmp_path: Path, image: Image.Image, name: str, **damage: object) -> Page:
+    path = tmp_path / f"{name}.pgm"
+    degrade(image, seed=5, **damage).save(path)
+    return Page(number=1, image=path, dpi=DPI)
+
+
+@pytest.fixture
+def osd_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Records each call of tesseract's orientation pass (which still runs for real)."""
+    calls: list[Path] = []
+    real = ocr.detect_orientation
+
+    def counted(image: Path, dpi: int, timeout: int = 60) -> ocr.Orientation:
+        calls.append(image)
+        return real(image, dpi, timeout)
+
+    monkeypatch.setattr(ocr, "detect_orientation", counted)
+    return calls
+
+
+@pytest.mark.parametrize("language", ["hi", "en"])
+def test_upright_page_needs_no_orientation_pass(language, letters, tmp_path, osd_calls) -> None:
+    gray = preprocess.load_gray(_scan(tmp_path, letters[language][0], "up", skew=1.5, noise=0.02).image)
+    found = pages.orientation(gray, DPI, tmp_path, 1)
+    assert found.rotate == 0
+    assert osd_calls == []
+    assert found.script == ("Devanagari" if language == "hi" else "Latin")
+
+
+@pytest.mark.parametrize("language", ["hi", "en"])
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_every_quarter_turn_is_undone(language, turn, letters, tmp_path) -> None:
+    gray = preprocess.load_gray(_scan(tmp_path, letters[language][0], "turned", rotate=turn, skew=-2.0).image)
+    found = pages.orientation(gray, DPI, tmp_path, 1)
+    assert found.rotate == turn
+    assert found.script == ("Devanagari" if language == "hi" else "Latin")
+
+
+def test_languages_follow_the_page_script() -> None:
+    assert ocr.languages_for(ocr.script_for(0.8), "hin+eng") == "Devanagari"
+    assert ocr.languages_for(ocr.script_for(0.3), "hin+eng") == "Devanagari"  # bilingual letters
+    assert ocr.languages_for(ocr.script_for(0.05), "hin+eng") == "eng+hin"  # English, Hindi letterhead
+
+
+@pytest.mark.parametrize(
+    ("damage", "turn", "skew"),
+    [
+        ({"skew": 3.0, "uneven_light": 0.5, "noise": 0.03, "jpeg_quality": 60}, 0, 3.0),
+        ({"skew": -2.2, "rotate": 180, "border": True, "punch_holes": True}, 180, -2.2),
+        ({"rotate": 90, "skew": 1.2, "blur": 0.6}, 90, 1.2),
+    ],
+)
+def test_prepare_page_upright_deskewed_and_bitonal(letters, tmp_path, damage, turn, skew) -> None:
+    clean = pages.prepare_page(_scan(tmp_path, letters["hi"][0], "damaged", **damage), tmp_path)
+    assert clean.rotation == turn
+    assert abs(clean.skew - skew) <= 0.5
+    assert clean.image.suffix == ".tif"  # bitonal, stored as CCITT G4
+    assert set(preprocess.load_gray(clean.image).ravel()[::997].tolist()) <= {0, 255}
+
+
+def test_read_page_gives_text_confidence_and_digits(letters, tmp_path) -> None:
+    image, truth = letters["hi"]
+    clean = pages.prepare_page(_scan(tmp_path, image, "hindi", skew=2.0, uneven_light=0.4), tmp_path)
+    page = pages.read_page(clean, tmp_path, OcrSettings())
+    assert page.languages == "Devanagari"
+    assert page.confidence > 0.8
+    digits = {w for w in truth.split() if any(c.isdigit() for c in w) and w.isascii()}
+    found = set(page.text.split())
+    assert len(digits & found) >= 0.8 * len(digits)
