@@ -303,3 +303,77 @@ def test_eight_processes_get_gapless_numbers_postgresql(postgres_url: str) -> No
         again = reg.diarise(new_receipt(f"{SHARED} 3"))
         assert again.status is Status.DUPLICATE
         assert reg.get(again.diary_no or "").sha256 == sha(f"{SHARED} 3")
+
+
+# --- the fast diarise paths: same rows, same numbers, same audit chain as the general code ----------
+
+
+def test_postgresql_batch_numbers_each_series_and_chains_audit(postgres_url: str) -> None:
+    legacy = "{office}/{series}/{year}/{seq:06d}"
+    with Registry(postgres_url, actor="tester") as reg:
+        assert reg.diarise(new_receipt("p0")).diary_no == "HSR/2026/000001"
+        made = reg.diarise_many(
+            [
+                new_receipt("p1"),
+                new_receipt("old1", series="LEGACY", diary_format=legacy),
+                new_receipt("b1", office="BWN"),
+                new_receipt("p1"),  # repeated within the batch
+                new_receipt("p2"),
+                new_receipt("old2", series="LEGACY", diary_format=legacy),
+            ]
+        )
+        assert [r.diary_no for r in made] == [
+            "HSR/2026/000002",
+            "HSR/LEGACY/2026/000001",
+            "BWN/2026/000001",
+            "HSR/2026/000002",
+            "HSR/2026/000003",
+            "HSR/LEGACY/2026/000002",
+        ]
+        assert made[3].status is Status.DUPLICATE
+        first = reg.get("HSR/2026/000001")
+        assert first.receipt_id is not None
+        reg.record_output(first.receipt_id, "/out/p0.pdf", sha("p0.pdf"))  # an event from the ORM path
+        assert reg.diarise(new_receipt("p3")).diary_no == "HSR/2026/000004"
+        assert reg.verify_audit() == 8
+        assert [e.action for e in reg.history("HSR/2026/000001")] == ["diarise", "sign"]
+        assert reg.history("HSR/2026/000003")[0].details == {
+            "diary_no": "HSR/2026/000003",
+            "sha256": sha("p2"),
+            "source": "drop:scanner/p2.pdf",
+        }
+
+
+def test_postgresql_clashing_diary_number_rolls_back_and_explains(postgres_url: str) -> None:
+    with Registry(postgres_url, actor="tester") as reg:
+        reg.diarise(new_receipt("plain"))
+        with pytest.raises(RegistryError, match=r"\{series\}"):
+            reg.diarise(new_receipt("clash", series="LEGACY"))  # HSR/2026/000001 again
+        legacy = reg.diarise(new_receipt("ok", series="LEGACY", diary_format="L/{year}/{seq}"))
+        assert legacy.diary_no == "L/2026/1"  # the failed attempt used up no LEGACY number
+        assert reg.find_by_sha256(sha("clash")) is None
+        assert reg.verify_audit() == 2
+
+
+def test_sqlite_rows_are_stored_as_sqlalchemy_stores_them(db_path: Path, registry: Registry) -> None:
+    letter = Letter(letter_date=date(2026, 3, 10), references=("OM dated 01.02.2026",), subject="भूमि")
+    registry.diarise(
+        new_receipt("stored", letter=letter, due_date=date(2026, 3, 20), page_confidences=(0.5, 0.25))
+    )
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            'SELECT received_at, letter_date, due_date, "references", page_confidences, needs_review,'
+            " confirmed_at FROM receipts"
+        ).fetchone()
+        details = conn.execute("SELECT details FROM audit_events").fetchone()[0]
+    assert row == (
+        "2026-03-14 06:00:00.000000",
+        "2026-03-10",
+        "2026-03-20",
+        '["OM dated 01.02.2026"]',
+        "[0.5, 0.25]",
+        0,
+        None,
+    )
+    assert details.startswith('{"diary_no": "HSR/2026/000001"')
+    assert [r.subject for r in registry.search("भूमि")] == ["भूमि"]

@@ -96,7 +96,13 @@ def append_events(conn: Connection, events: list[Event]) -> None:
     head = conn.execute(_HEAD).first()
     if head is None:
         raise RegistryError("The registry's audit log has no head row; run `dak db upgrade`.")
-    prev = head.hash
+    rows, last = chain(head.hash, events)
+    conn.execute(_INSERT, rows)
+    conn.execute(_ADVANCE_BY, {"count": len(rows), "hash": last})
+
+
+def chain(prev: str, events: list[Event]) -> tuple[list[dict[str, Any]], str]:
+    """The audit rows for `events` linked one after the other from `prev`; (rows, newest hash)."""
     rows = []
     for event in events:
         details = json.loads(canonical_json(event.details))
@@ -113,8 +119,7 @@ def append_events(conn: Connection, events: list[Event]) -> None:
             }
         )
         prev = digest
-    conn.execute(_INSERT, rows)
-    conn.execute(_ADVANCE_BY, {"count": len(rows), "hash": prev})
+    return rows, prev
 
 
 def start_chain(conn: Connection) -> None:

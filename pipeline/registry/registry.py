@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import builtins
 import getpass
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, update
+import psycopg
+from sqlalchemy import Select, bindparam, insert, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipeline.errors import ReceiptNotFoundError, RegistryError
 from pipeline.model import Classification, Letter, Receipt, Status
 from pipeline.registry import migrate, search, workflow
-from pipeline.registry.audit import Event, append_event, append_events, verify_chain
+from pipeline.registry.audit import Event, append_event, canonical_json, chain, verify_chain
 from pipeline.registry.diary import check_format, format_diary_no, next_seq
 from pipeline.registry.engine import make_engine, write_engine
 from pipeline.registry.records import (
@@ -44,12 +45,8 @@ from pipeline.registry.schema import (
     ReceiptRow,
     SchemaVersion,
 )
+from pipeline.registry.sqlite_writer import SqliteWriter
 
-_SET_NUMBER = (
-    update(ReceiptRow)
-    .where(ReceiptRow.id == bindparam("rid"))
-    .values(diary_no=bindparam("new_no"), seq=bindparam("new_seq"))
-)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # placeholder until the diary number is taken
 _SEEN_ANY = select(ReceiptRow.sha256).where(ReceiptRow.sha256.in_(bindparam("hashes", expanding=True)))
 _INSERT_RECEIPTS = insert(ReceiptRow).returning(ReceiptRow.__table__.c.id, sort_by_parameter_order=True)
@@ -105,6 +102,8 @@ class Registry:
         self._read = sessionmaker(bind=self._engine, expire_on_commit=False)
         self._write_engine = write_engine(self._engine)
         self._write = sessionmaker(bind=self._write_engine, expire_on_commit=False)
+        dialect = self._engine.dialect
+        self._sqlite = SqliteWriter(dialect) if dialect.name == "sqlite" else None
         try:
             self._ensure_schema()
         except BaseException:
@@ -426,8 +425,12 @@ class Registry:
         and the diary counter is locked only for the last steps (numbering, audit, commit), so
         eight writers queue on it as briefly as possible. SQLite locks the whole database at BEGIN.
         """
-        hashes = [p.new.sha256 for p in prepared]
-        seen = set(conn.execute(_SEEN_ANY, {"hashes": hashes}).scalars())
+        sqlite = self._sqlite
+        if len(prepared) == 1 and sqlite is not None:
+            seen = {prepared[0].new.sha256} if sqlite.seen(conn, prepared[0].new.sha256) else set()
+        else:
+            hashes = [p.new.sha256 for p in prepared]
+            seen = set(conn.execute(_SEEN_ANY, {"hashes": hashes}).scalars())
         fresh = [p for p in prepared if p.new.sha256 not in seen]
         if not fresh:
             return {}
@@ -437,21 +440,18 @@ class Registry:
         if conn.dialect.name == "postgresql":
             ids = conn.execute(_INSERT_RECEIPTS, [p.values for p in fresh]).scalars().all()
             search.index_new(conn, [(rid, p.doc) for rid, p in zip(ids, fresh, strict=True)])
-            _number(conn, fresh)
-            numbers = [
-                {"rid": rid, "new_no": p.values["diary_no"], "new_seq": p.values["seq"]}
-                for rid, p in zip(ids, fresh, strict=True)
-            ]
-            conn.execute(_SET_NUMBER, numbers)
-        else:
-            _number(conn, fresh)
-            ids = conn.execute(_INSERT_RECEIPTS, [p.values for p in fresh]).scalars().all()
-            search.index_new(conn, [(rid, p.doc) for rid, p in zip(ids, fresh, strict=True)])
+            _number_and_log_pg(conn, fresh, ids, now, self.actor)
+            return {
+                p.new.sha256: SimpleNamespace(id=rid, **p.values) for rid, p in zip(ids, fresh, strict=True)
+            }
+        assert sqlite is not None
+        _number(conn, fresh, sqlite.next_seq)
+        ids = [sqlite.insert_receipt(conn, p.values, p.doc) for p in fresh]
         events = [
             Event(now, self.actor, "diarise", rid, {k: p.values[k] for k in ("diary_no", "sha256", "source")})
             for rid, p in zip(ids, fresh, strict=True)
         ]
-        append_events(conn, events)
+        sqlite.append_events(conn, events)
         return {p.new.sha256: SimpleNamespace(id=rid, **p.values) for rid, p in zip(ids, fresh, strict=True)}
 
     def record_output(self, receipt_id: int, output: str, output_sha256: str) -> Receipt:
@@ -482,13 +482,98 @@ class Registry:
             return verify_chain(session)
 
 
-def _number(conn: Connection, fresh: Sequence[_Prepared]) -> None:
+# PostgreSQL, under the locks: one statement takes the diary numbers and then (LockRows sits above
+# the join, so always in this order) the audit head; one more writes numbers, events and new head.
+_TAKE_WITH_HEAD_PG = text(
+    "WITH taken AS (INSERT INTO diary_counters (office, series, year, last_seq)"
+    " VALUES (:office, :series, :year, :count) ON CONFLICT (office, series, year)"
+    " DO UPDATE SET last_seq = diary_counters.last_seq + excluded.last_seq RETURNING last_seq)"
+    " SELECT taken.last_seq, head.hash FROM taken CROSS JOIN audit_head AS head"
+    " WHERE head.id = 1 FOR UPDATE OF head"
+)
+_FINISH_PG = (  # psycopg's own placeholders: sent with the COMMIT in one pipeline
+    "WITH numbered AS (UPDATE receipts SET diary_no = n.diary_no, seq = n.seq"
+    " FROM unnest(%(ids)s::integer[], %(nos)s::text[], %(seqs)s::integer[])"
+    " AS n(id, diary_no, seq) WHERE receipts.id = n.id),"
+    " logged AS (INSERT INTO audit_events (at, actor, action, receipt_id, details, prev_hash, hash)"
+    " SELECT %(at)s, %(actor)s, 'diarise', e.receipt_id, e.details::json, e.prev_hash, e.hash"
+    " FROM unnest(%(ids)s::integer[], %(details)s::text[], %(prevs)s::text[], %(hashes)s::text[])"
+    " AS e(receipt_id, details, prev_hash, hash))"
+    " UPDATE audit_head SET events = events + %(count)s, hash = %(head)s WHERE id = 1"
+)
+
+
+def _number_and_log_pg(
+    conn: Connection, fresh: Sequence[_Prepared], ids: Sequence[int], now: datetime, actor: str
+) -> None:
+    """Number the receipts already inserted under placeholders, and log them, in two statements.
+
+    The diary counter (and then the audit head) stay locked until commit; everything that needs
+    no lock was done before, so eight writers queue here for two round trips and the commit.
+    """
+    wanted: dict[tuple[str, str, int], int] = {}
+    for p in fresh:
+        key = (p.new.office, p.new.series, p.new.received_at.year)
+        wanted[key] = wanted.get(key, 0) + 1
+    keys = sorted(wanted)  # always the same lock order across writers
+    next_free = {key: next_seq(conn, *key, count=wanted[key]) - wanted[key] + 1 for key in keys[:-1]}
+    office, series, year = last = keys[-1]
+    params = {"office": office, "series": series, "year": year, "count": wanted[last]}
+    taken = conn.execute(_TAKE_WITH_HEAD_PG, params).first()
+    if taken is None:
+        raise RegistryError("The registry's audit log has no head row; run `dak db upgrade`.")
+    next_free[last] = taken.last_seq - wanted[last] + 1
+    _assign(fresh, next_free)
+    events = [
+        Event(now, actor, "diarise", rid, {k: p.values[k] for k in ("diary_no", "sha256", "source")})
+        for rid, p in zip(ids, fresh, strict=True)
+    ]
+    rows, head = chain(taken.hash, events)
+    _finish_and_commit_pg(
+        conn,
+        {
+            "ids": list(ids),
+            "nos": [p.values["diary_no"] for p in fresh],
+            "seqs": [p.values["seq"] for p in fresh],
+            "at": now,
+            "actor": actor,
+            "details": [canonical_json(r["details"]) for r in rows],
+            "prevs": [r["prev_hash"] for r in rows],
+            "hashes": [r["hash"] for r in rows],
+            "count": len(rows),
+            "head": head,
+        },
+    )
+
+
+def _finish_and_commit_pg(conn: Connection, params: dict[str, Any]) -> None:
+    """Write the numbers, audit events and head, and commit, in one round trip (psycopg pipeline).
+
+    The locks taken by _TAKE_WITH_HEAD_PG end with this commit, so they are held for one exchange
+    with the server fewer; SQLAlchemy's own commit afterwards finds the transaction already done.
+    """
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        with driver.pipeline():
+            driver.execute(_FINISH_PG, params)
+            driver.commit()
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(_FINISH_PG, params, exc, psycopg.Error) from exc
+
+
+def _number(conn: Connection, fresh: Sequence[_Prepared], take: Callable[..., int]) -> None:
     """Take the diary numbers for new receipts, in order, and write them into their row values."""
     wanted: dict[tuple[str, str, int], int] = {}
     for p in fresh:
         key = (p.new.office, p.new.series, p.new.received_at.year)
         wanted[key] = wanted.get(key, 0) + 1
-    next_free = {key: next_seq(conn, *key, count=n) - n + 1 for key, n in wanted.items()}
+    next_free = {key: take(conn, *key, count=n) - n + 1 for key, n in sorted(wanted.items())}
+    _assign(fresh, next_free)
+
+
+def _assign(fresh: Sequence[_Prepared], next_free: dict[tuple[str, str, int], int]) -> None:
+    """Write consecutive diary numbers from `next_free` (per office, series, year) into the rows."""
     for p in fresh:
         new = p.new
         key = (new.office, new.series, new.received_at.year)
