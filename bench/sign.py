@@ -11,7 +11,6 @@ bytes_reserved (so pyHanko sizes the signature with a dry run).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import sys
@@ -32,8 +31,8 @@ from pyhanko.stamp import TextStampStyle  # noqa: E402
 
 from pipeline.config import SigningSettings  # noqa: E402
 from pipeline.sign import DEV_PASSPHRASE, DEV_PKCS12, STAMP_FONT, load_signer, sign_pdf, verify_pdf  # noqa: E402
-from pipeline.stamp import DiaryStamp, stamp_lines  # noqa: E402
-from tests.test_sign import make_two_page_pdf  # noqa: E402
+from pipeline.stamp import stamp_lines  # noqa: E402
+from tests.test_sign import diary_stamp, make_two_page_pdf  # noqa: E402
 
 BOX = (395.0, 760.0, 585.0, 832.0)
 
@@ -60,13 +59,7 @@ def main() -> int:
     work_dir = Path(tempfile.mkdtemp(prefix="dak-bench-sign-"))
     keys = work_dir / "keys"
     signer = load_signer(SigningSettings(), keys, "District Office Hisar")
-    stamp = DiaryStamp(
-        "HSR/2026/000042",
-        dt.datetime(2026, 11, 23, 14, 5),
-        "District Office Hisar",
-        "जिला कार्यालय हिसार",
-        signer.subject,
-    )
+    stamp = diary_stamp(signer.subject)
     pdf = make_two_page_pdf()
     out = work_dir / "dak.pdf"
 

@@ -21,6 +21,7 @@ from flows.cli_common import (
     input_files,
     prepare_prefect,
     print_jsonl,
+    quiet_run_logs,
     receipts_table,
 )
 from pipeline.config import load_settings
@@ -59,6 +60,8 @@ def ingest(paths: tuple[Path, ...], as_json: bool, section: str | None) -> None:
 
     from flows.ingest import DIARY_TURN, DiaryTurns
     from flows.ingest import ingest as ingest_flow
+
+    quiet_run_logs()
 
     workers = settings.ocr.workers()
     run = ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))

@@ -19,7 +19,7 @@ from pipeline.errors import DakError
 
 # Piped or redirected output gets a wide table rather than Rich's 80-column default.
 OUT = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-ERR = Console(stderr=True)
+ERR = Console(stderr=True, soft_wrap=True)
 
 
 def prepare_prefect(settings: Settings) -> None:
@@ -37,6 +37,18 @@ def prepare_prefect(settings: Settings) -> None:
         os.environ.setdefault(name, value)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
+
+
+def quiet_run_logs() -> None:
+    """A file that cannot be read is reported as quarantined, with its reason, by the command itself;
+    Prefect's own traceback for the failed task would only alarm the clerk (it stays in Prefect's UI)."""
+    import logging
+
+    for name in ("prefect.task_runs", "prefect.flow_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("pypdf").setLevel(
+        logging.ERROR
+    )  # "EOF marker not found" and the like: reported as the reason
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:

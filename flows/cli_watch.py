@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from flows.cli_common import ERR, OUT, handle_errors, prepare_prefect, print_jsonl
+from flows.cli_common import ERR, OUT, handle_errors, prepare_prefect, print_jsonl, quiet_run_logs
 from pipeline import drop
 from pipeline.config import Settings, load_settings
 from pipeline.errors import ExitCode
@@ -142,6 +142,7 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
     from flows.backfill import default_report
 
+    quiet_run_logs()
     report_path = report or default_report(settings.home, root.resolve())
     try:
         counts: dict[str, Any] = backfill_flow(

@@ -180,16 +180,6 @@ class Claim:
             self._fd = -1
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    candidate = folder / name
-    stem, suffix = Path(name).stem, Path(name).suffix
-    counter = 1
-    while candidate.exists():
-        candidate = folder / f"{stem}.{counter}{suffix}"
-        counter += 1
-    return candidate
-
-
 def _move_no_replace(source: Path, target_dir: Path) -> Path | None:
     """Move a file into target_dir under a free name without ever replacing a file; None if it is gone.
 
@@ -277,7 +267,7 @@ def finish(
     day = day or date.today()
     target_dir = claim.folder.done / day.isoformat()
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_name(target_dir, claim.path.name)
+    target = store.free_name(target_dir, claim.path.name)
     note = {**record, "handled_by": {"host": socket.gethostname(), "pid": os.getpid(), "flow_run_id": run_id}}
     store.write_atomic(
         target.with_name(target.name + ".receipt.json"),

@@ -73,10 +73,10 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
     """The preprocess stage for one page: upright, deskewed, cleaned and saved for tesseract."""
     if page.text_layer is not None:
         return CleanPage(number=page.number, image=page.image, dpi=page.dpi, text_layer=page.text_layer)
-    gray = preprocess.load_gray(page.image)
+    gray, _ = preprocess.crop_to_sheet(preprocess.load_gray(page.image))  # a phone photo's surround
     turn = orientation(gray, page.dpi, work_dir, page.number)
     upright = preprocess.rotate(gray, turn.rotate)
-    cleaned = preprocess.clean_page(upright, dpi=page.dpi)
+    cleaned = preprocess.clean_page(upright, dpi=page.dpi, sheet=False)
     path = _save_for_ocr(cleaned.image, work_dir / f"page-{page.number:04d}.clean", page.dpi)
     return CleanPage(
         number=page.number,

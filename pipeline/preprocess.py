@@ -401,6 +401,134 @@ def _denoise(image: np.ndarray) -> tuple[np.ndarray, bool]:
     return cv2.medianBlur(image, 3), True
 
 
+SHEET_EDGE_DARKER = 0.8  # an image edge this much darker than the paper is a table round the sheet
+SHEET_MIN_AREA = 0.35  # a found sheet covers at least this share of the photo
+SHEET_MAX_AREA = 0.985  # ... and less than this (else there is nothing to crop)
+SHEET_INSET = 0.004  # share of the sheet's size trimmed inside its found edges
+
+
+def find_sheet(image: np.ndarray) -> np.ndarray | None:
+    """The corners of the sheet in a phone photo or a scan with a dim surround, else None.
+
+    Corners (top-left, top-right, bottom-right, bottom-left) in the image's pixels, as float32.
+    A flat scan, whose edges are as bright as its paper, costs only a look at the edges.
+    """
+    h, w = image.shape
+    if min(h, w) < 64:
+        return None
+    step = max(1, min(h, w) // 400)
+    paper = _percentile(image[::step, ::step], 90)
+    edge = max(2, min(h, w) // 200)
+    sides = (image[:edge, ::step], image[-edge:, ::step], image[::step, :edge], image[::step, -edge:])
+    # a skewed photo can show a sliver of something bright at a corner: a quarter of the edge will do
+    dim = sum(_percentile(side, 25) < SHEET_EDGE_DARKER * paper for side in sides)
+    if dim < 3:
+        return None
+    small, scale = _downscale(image, 800)
+    sh, sw = small.shape
+    # close the text away so the sheet is one bright blob, then split sheet from surround
+    size = _odd(max(sh, sw) / 40)
+    padded = cv2.copyMakeBorder(small, size, size, size, size, cv2.BORDER_REPLICATE)  # keep thin edges
+    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    closed = closed[size:-size, size:-size]
+    closed = cv2.GaussianBlur(closed, (5, 5), 0)
+    _, bright = cv2.threshold(closed, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # open with a wide kernel: bright slivers at the photo's corners (a skewed shot) come away
+    # from the sheet; that rounds the sheet's corners, so they are found again from its sides
+    reach = _odd(max(sh, sw) / 25)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(outline)
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for share in (0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) == 4:
+            quad = _sides_meet(approx.reshape(4, 2).astype(np.float32), outline.reshape(-1, 2), reach)
+            break
+    if quad is None:
+        return None
+    area = cv2.contourArea(quad) / float(sh * sw)
+    if not SHEET_MIN_AREA <= area <= SHEET_MAX_AREA:
+        return None
+    inside = np.zeros((sh, sw), np.uint8)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
+    outside = cv2.erode(1 - inside, np.ones((5, 5), np.uint8))
+    if outside.sum() < 0.005 * sh * sw:
+        return None
+    paper_in = float(np.median(closed[inside > 0]))
+    surround = closed[outside > 0]
+    # the surround is plainly darker than the sheet (a table, not paper in a lid's shadow)
+    if float(np.median(surround)) > SHEET_EDGE_DARKER * paper_in:
+        return None
+    return _order_corners(quad / scale)
+
+
+def _sides_meet(quad: np.ndarray, outline: np.ndarray, reach: float) -> np.ndarray | None:
+    """Corners where straight lines fitted to the outline along each side of `quad` cross."""
+    points = outline.astype(np.float32)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        ab = b - a
+        length = float(np.hypot(*ab))
+        if length < 4 * reach:
+            return None
+        along = ((points - a) @ ab) / length
+        across = np.abs((points[:, 0] - a[0]) * ab[1] - (points[:, 1] - a[1]) * ab[0]) / length
+        near = (along > reach) & (along < length - reach) & (across < reach / 2)
+        if near.sum() < 10:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(points[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((float(vx), float(vy), float(x0), float(y0)))
+    corners = []
+    for i in range(4):
+        (ax, ay, ax0, ay0), (bx, by, bx0, by0) = lines[i - 1], lines[i]
+        det = ax * by - ay * bx
+        if abs(det) < 0.2:  # sides nearly parallel: not a quadrilateral sheet
+            return None
+        t = ((bx0 - ax0) * by - (by0 - ay0) * bx) / det
+        corners.append((ax0 + t * ax, ay0 + t * ay))
+    return np.array(corners, dtype=np.float32)
+
+
+def _order_corners(points: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    total, diff = points.sum(axis=1), points[:, 1] - points[:, 0]
+    return np.array(
+        [points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)], points[np.argmax(diff)]],
+        dtype=np.float32,
+    )
+
+
+def unwarp_sheet(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The sheet inside `corners` warped to an upright rectangle (keystone undone), surround cut away."""
+    tl, tr, br, bl = corners.astype(np.float64)
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    inset_x, inset_y = SHEET_INSET * width, SHEET_INSET * height
+    out_w, out_h = int(round(width - 2 * inset_x)), int(round(height - 2 * inset_y))
+    target = np.array(
+        [[-inset_x, -inset_y], [out_w + inset_x, -inset_y], [out_w + inset_x, out_h + inset_y], [-inset_x, out_h + inset_y]],
+        dtype=np.float32,
+    )
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(
+        image, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def crop_to_sheet(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    """`unwarp_sheet` when `find_sheet` finds a sheet in a dim surround; else the page as it is."""
+    corners = find_sheet(image)
+    if corners is None:
+        return image, False
+    return unwarp_sheet(image, corners), True
+
+
 def remove_borders(image: np.ndarray, *, dpi: float | None = None) -> np.ndarray:
     """Paint over dark scanner borders (dark areas touching an edge) and punch holes in the paper's shade."""
     out, _ = _remove_borders(image, dpi)
@@ -502,8 +630,10 @@ def binarise(image: np.ndarray, *, window: int | None = None, k: float = 0.2) ->
 # the chain
 
 
-def clean_page(image: np.ndarray, *, binarise_output: bool = True, dpi: float | None = None) -> Cleaned:
-    """Borders and holes, background, noise, skew, then binarisation: the order that suits tesseract.
+def clean_page(
+    image: np.ndarray, *, binarise_output: bool = True, dpi: float | None = None, sheet: bool = True
+) -> Cleaned:
+    """The sheet cut out of a photo's surround (unless `sheet` is False), borders and holes, background, noise, skew, then binarisation: the order that suits tesseract.
 
     Noise is judged on the flattened page before the contrast stretch, which would hide paper
     speckle (not ink speckle) by pushing it to white.
@@ -513,6 +643,10 @@ def clean_page(image: np.ndarray, *, binarise_output: bool = True, dpi: float | 
     if min(image.shape) < 16:
         out = binarise(image) if binarise_output else image.copy()
         return Cleaned(out, 0.0, ("binarise",) if binarise_output else ())
+    if sheet:
+        image, changed = crop_to_sheet(image)
+        if changed:
+            steps.append("sheet")
     image, changed = _remove_borders(image, dpi)
     if changed:
         steps.append("borders")

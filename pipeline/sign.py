@@ -369,7 +369,7 @@ def ensure_development_keys(keys_dir: Path, office_name: str) -> DevKeys:
                 _restore_ca_pem(keys_dir)
             return DevKeys(pkcs12=p12_path, ca_cert=ca_path, created=False)
         _generate_development_keys(keys_dir, office_name)
-    log.warning("Generated a development signing key in %s; it is not for real use.", keys_dir)
+    log.info("Generated a development signing key in %s; it is not for real use.", keys_dir)
     return DevKeys(pkcs12=p12_path, ca_cert=ca_path, created=True)
 
 

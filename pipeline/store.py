@@ -49,7 +49,8 @@ def output_path(receipts_dir: Path, year: int, diary_no: str) -> Path:
     return receipts_dir / str(year) / f"{safe_name(diary_no)}.pdf"
 
 
-def _free_name(folder: Path, name: str) -> Path:
+def free_name(folder: Path, name: str) -> Path:
+    """`folder/name`, or `folder/<stem>.1<suffix>`, `.2`, ... if that is taken: never an existing file."""
     candidate = folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
     counter = 1
@@ -74,7 +75,7 @@ def quarantine(
     as the drop-folder watcher does. Either way nothing is deleted before the copy is safe.
     """
     quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_name(quarantine_dir, source.name)
+    target = free_name(quarantine_dir, source.name)
     reason = {
         "file": source.name,
         "source": str(source),

@@ -28,6 +28,20 @@ def render_lines(lines: list[str], *, font: str = LATIN_FONT, size: int = 42, dp
     return page
 
 
+def pdf_file(objects: list[str], version: str = "1.7") -> bytes:
+    """A PDF made of `objects` (numbered from 1; object 1 is the catalog) with a correct xref table."""
+    out = f"%PDF-{version}\n".encode()
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
 def make_text_pdf(path: Path, lines: list[str]) -> Path:
     """A born-digital one-page PDF (Helvetica text), written by hand with a correct xref table."""
     content = "BT /F1 12 Tf 72 760 Td 16 TL " + " ".join(
@@ -42,16 +56,7 @@ def make_text_pdf(path: Path, lines: list[str]) -> Path:
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(out)
+    path.write_bytes(pdf_file(objects, version="1.4"))
     return path
 
 

@@ -195,26 +195,16 @@ def make_test_pki(directory: Path) -> LocalPki:
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root_name = _name("dak test root CA")
     root = _cert(root_name, root_name, root_key.public_key(), root_key, ca=True, eku=None, crl_url=None)
-    signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    signer = _cert(
-        _name("Section Officer, test office"),
-        root_name,
-        signer_key.public_key(),
-        root_key,
-        ca=False,
-        eku=EKU.EMAIL_PROTECTION,
-        crl_url=crl_url,
-    )
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa_cert = _cert(
-        _name("dak test TSA"),
-        root_name,
-        tsa_key.public_key(),
-        root_key,
-        ca=False,
-        eku=EKU.TIME_STAMPING,
-        crl_url=crl_url,
-    )
+
+    def issue(cn: str, eku: x509.ObjectIdentifier) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+        """A new key and its end-entity certificate, issued by the root and naming the CRL."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return key, _cert(
+            _name(cn), root_name, key.public_key(), root_key, ca=False, eku=eku, crl_url=crl_url
+        )
+
+    signer_key, signer = issue("Section Officer, test office", EKU.EMAIL_PROTECTION)
+    tsa_key, tsa_cert = issue("dak test TSA", EKU.TIME_STAMPING)
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     crl = (
         x509.CertificateRevocationListBuilder()

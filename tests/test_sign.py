@@ -22,6 +22,7 @@ from pipeline.config import SigningSettings
 from pipeline.errors import SigningError, VerificationError
 from pipeline.sign import DakSigner, DevKeys, ensure_development_keys, load_signer, sign_pdf, verify_pdf
 from pipeline.stamp import STAMP_HEIGHT_PT, STAMP_WIDTH_PT, DiaryStamp, find_stamp_box, stamp_lines
+from tests.conftest import pdf_file
 from tests.pki import nss_db, pdfsig
 
 OFFICE = "District Office Hisar"
@@ -42,16 +43,7 @@ def make_two_page_pdf(marker: str = "letter page") -> bytes:
         )
         objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    out = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_file(objects)
 
 
 @pytest.fixture(scope="module")
@@ -69,15 +61,20 @@ def signer(dev_keys: DevKeys, keys_dir: Path) -> DakSigner:
     return load_signer(SigningSettings(reason="Diarised by dak", location="Hisar"), keys_dir, OFFICE)
 
 
-@pytest.fixture(scope="module")
-def stamp(signer: DakSigner) -> DiaryStamp:
+def diary_stamp(signer_subject: str) -> DiaryStamp:
+    """The stamp the signing tests and bench/sign.py put on a letter: diary no. HSR/2026/000042."""
     return DiaryStamp(
         diary_no="HSR/2026/000042",
         received_at=dt.datetime(2026, 11, 23, 14, 5),
         office=OFFICE,
         office_hi="जिला कार्यालय हिसार",
-        signer=signer.subject,
+        signer=signer_subject,
     )
+
+
+@pytest.fixture(scope="module")
+def stamp(signer: DakSigner) -> DiaryStamp:
+    return diary_stamp(signer.subject)
 
 
 @pytest.fixture(scope="module")

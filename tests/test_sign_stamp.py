@@ -14,6 +14,8 @@ from PIL import Image
 from pipeline.config import SigningSettings
 from pipeline.sign import DakSigner, load_signer, sign_pdf, verify_pdf
 from pipeline.stamp import CLEARANCE_PT, STAMP_HEIGHT_PT, STAMP_WIDTH_PT, DiaryStamp, find_stamp_box
+from tests.conftest import pdf_file
+from tests.test_sign import diary_stamp, make_two_page_pdf
 
 DPI = 72  # one pixel per point
 
@@ -29,16 +31,7 @@ def make_pdf(lines: list[tuple[float, float, int, str]], width: int = 595, heigh
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    out = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_file(objects)
 
 
 def render(pdf: Path, tmp_path: Path) -> np.ndarray:
@@ -90,13 +83,7 @@ def test_stamp_never_covers_text(letter: str, signer: DakSigner, tmp_path: Path)
     assert not _window(before, box, pad=CLEARANCE_PT - 1).any(), "the chosen box has text under it"
 
     signed = tmp_path / f"{letter}-signed.pdf"
-    stamp = DiaryStamp(
-        "HSR/2026/000042",
-        dt.datetime(2026, 11, 23, 14, 5),
-        "District Office Hisar",
-        "जिला कार्यालय हिसार",
-        signer.subject,
-    )
+    stamp = diary_stamp(signer.subject)
     sign_pdf(unsigned.read_bytes(), signed, signer, stamp, box)
     assert verify_pdf(signed, signer.trust_roots).valid
     after = render(signed, tmp_path)
@@ -115,13 +102,7 @@ def test_stamp_never_covers_text(letter: str, signer: DakSigner, tmp_path: Path)
 def test_stamp_has_every_field_in_both_scripts(signer: DakSigner, tmp_path: Path) -> None:
     """The stamp's text layer, read back with pdftotext, carries diary no., time, office and signer."""
     signed = tmp_path / "text.pdf"
-    stamp = DiaryStamp(
-        "HSR/2026/000042",
-        dt.datetime(2026, 11, 23, 14, 5),
-        "District Office Hisar",
-        "जिला कार्यालय हिसार",
-        signer.subject,
-    )
+    stamp = diary_stamp(signer.subject)
     sign_pdf(
         make_pdf([(72, 400, 12, "Body")]),
         signed,
@@ -141,8 +122,6 @@ def test_stamp_has_every_field_in_both_scripts(signer: DakSigner, tmp_path: Path
 
 def test_signing_reuses_the_parsed_key_and_font(signer: DakSigner, tmp_path: Path) -> None:
     """Twenty stamped 2-page signatures in well under two CPU seconds (the target is 25/s; see bench/sign.py)."""
-    from tests.test_sign import make_two_page_pdf
-
     pdf = make_two_page_pdf()
     stamp = DiaryStamp(
         "HSR/2026/000043", dt.datetime(2026, 11, 23, 14, 6), "District Office Hisar", "", signer.subject
