@@ -422,8 +422,10 @@ class Registry:
         """A handful of Core statements per batch, inside one transaction.
 
         On PostgreSQL the rows and their search entries go in first under placeholder numbers,
-        and the diary counter is locked only for the last steps (numbering, audit, commit), so
-        eight writers queue on it as briefly as possible. SQLite locks the whole database at BEGIN.
+        and the diary counter is locked only for the last two round trips (take numbers and audit
+        head; then numbers, audit events and commit in one pipeline), so eight writers queue on it
+        as briefly as possible. SQLite locks the whole database at BEGIN; there the statements run
+        on the driver's connection (`sqlite_writer.py`), without SQLAlchemy's per-statement cost.
         """
         sqlite = self._sqlite
         if len(prepared) == 1 and sqlite is not None:

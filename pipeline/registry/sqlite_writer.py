@@ -53,14 +53,14 @@ class SqliteWriter:
         receipts = ReceiptRow.__table__
         columns = [c for c in receipts.c if c.name != "id"]
         self._receipt = _Statement(
-            insert(receipts).values({c.name: bindparam(c.name) for c in columns}).returning(receipts.c.id),
+            insert(ReceiptRow).values({c.name: bindparam(c.name) for c in columns}).returning(receipts.c.id),
             dialect,
             {c.name: c.type for c in columns},
         )
         events = AuditEvent.__table__
         event_columns = [c for c in events.c if c.name != "id"]
         self._event = _Statement(
-            insert(events).values({c.name: bindparam(c.name) for c in event_columns}),
+            insert(AuditEvent).values({c.name: bindparam(c.name) for c in event_columns}),
             dialect,
             {c.name: c.type for c in event_columns},
         )
