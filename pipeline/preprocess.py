@@ -34,6 +34,7 @@ HOLE_DIAMETER_MM = (4.0, 9.0)  # ISO 838 filing punches make 6 mm holes
 HOLE_MAX_EDGE_MM = 25.0  # punch holes are looked for this close to an edge
 NOISE_SIGMA_TO_DENOISE = 4.0  # grey levels of paper noise above which `denoise` filters
 IMPULSE_FRACTION_TO_DENOISE = 0.0005  # fraction of salt-and-pepper pixels above which `denoise` filters
+DENOISE_WIDE_MIN_DPI = 250.0  # pages this sharp get a 5x5 median when noisy, others 3x3
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -389,7 +390,7 @@ def noise_level(image: np.ndarray) -> tuple[float, float]:
 
 
 def denoise(image: np.ndarray) -> np.ndarray:
-    """Remove grey speckle and salt-and-pepper with a 3x3 median when the page is noisy; else unchanged."""
+    """Remove grey speckle and salt-and-pepper with a median (5x5 at 250 dpi or more, else 3x3) when the page is noisy; else unchanged."""
     out, _ = _denoise(image)
     return out
 
@@ -398,12 +399,16 @@ def _denoise(image: np.ndarray) -> tuple[np.ndarray, bool]:
     sigma, impulses = noise_level(image)
     if sigma < NOISE_SIGMA_TO_DENOISE and impulses < IMPULSE_FRACTION_TO_DENOISE:
         return image.copy(), False
-    return cv2.medianBlur(image, 3), True
+    # at 250 dpi and more a 5x5 median clears heavy grain (and JPEG blotches) without thinning
+    # strokes; at lower resolutions it would eat matras and dandas, so 3x3 there
+    size = 5 if estimate_dpi(image) >= DENOISE_WIDE_MIN_DPI else 3
+    return cv2.medianBlur(image, size), True
 
 
 SHEET_EDGE_DARKER = 0.8  # an image edge this much darker than the paper is a table round the sheet
 SHEET_MIN_AREA = 0.35  # a found sheet covers at least this share of the photo
 SHEET_MAX_AREA = 0.985  # ... and less than this (else there is nothing to crop)
+SHEET_MAX_SURROUND_INK = 0.01  # share of the surround that may look like text
 SHEET_INSET = 0.004  # share of the sheet's size trimmed inside its found edges
 
 
@@ -429,14 +434,18 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     # close the text away so the sheet is one bright blob, then split sheet from surround
     size = _odd(max(sh, sw) / 40)
     padded = cv2.copyMakeBorder(small, size, size, size, size, cv2.BORDER_REPLICATE)  # keep thin edges
-    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    closed = cv2.morphologyEx(
+        padded, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    )
     closed = closed[size:-size, size:-size]
     closed = cv2.GaussianBlur(closed, (5, 5), 0)
     _, bright = cv2.threshold(closed, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # open with a wide kernel: bright slivers at the photo's corners (a skewed shot) come away
     # from the sheet; that rounds the sheet's corners, so they are found again from its sides
     reach = _odd(max(sh, sw) / 25)
-    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    bright = cv2.morphologyEx(
+        bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))
+    )
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
         return None
@@ -454,6 +463,13 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     area = cv2.contourArea(quad) / float(sh * sw)
     if not SHEET_MIN_AREA <= area <= SHEET_MAX_AREA:
         return None
+    # a photographed sheet shows the table on three sides at least; paper in a lid's shadow,
+    # or a scanner border along two edges, leaves the found "sheet" against two or more edges
+    margin = 0.003 * max(sh, sw)
+    xs, ys = quad[:, 0], quad[:, 1]
+    inset = (xs.min() > margin, ys.min() > margin, xs.max() < sw - 1 - margin, ys.max() < sh - 1 - margin)
+    if sum(inset) < 3:
+        return None
     inside = np.zeros((sh, sw), np.uint8)
     cv2.fillConvexPoly(inside, quad.astype(np.int32), 1)
     outside = cv2.erode(1 - inside, np.ones((5, 5), np.uint8))
@@ -463,6 +479,8 @@ def find_sheet(image: np.ndarray) -> np.ndarray | None:
     surround = closed[outside > 0]
     # the surround is plainly darker than the sheet (a table, not paper in a lid's shadow)
     if float(np.median(surround)) > SHEET_EDGE_DARKER * paper_in:
+        return None
+    if _ink_mask(small)[outside > 0].mean() > SHEET_MAX_SURROUND_INK:  # text out there: not a table
         return None
     return _order_corners(quad / scale)
 
@@ -499,7 +517,12 @@ def _order_corners(points: np.ndarray) -> np.ndarray:
     """Four points as top-left, top-right, bottom-right, bottom-left."""
     total, diff = points.sum(axis=1), points[:, 1] - points[:, 0]
     return np.array(
-        [points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)], points[np.argmax(diff)]],
+        [
+            points[np.argmin(total)],
+            points[np.argmin(diff)],
+            points[np.argmax(total)],
+            points[np.argmax(diff)],
+        ],
         dtype=np.float32,
     )
 
@@ -512,7 +535,12 @@ def unwarp_sheet(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
     inset_x, inset_y = SHEET_INSET * width, SHEET_INSET * height
     out_w, out_h = int(round(width - 2 * inset_x)), int(round(height - 2 * inset_y))
     target = np.array(
-        [[-inset_x, -inset_y], [out_w + inset_x, -inset_y], [out_w + inset_x, out_h + inset_y], [-inset_x, out_h + inset_y]],
+        [
+            [-inset_x, -inset_y],
+            [out_w + inset_x, -inset_y],
+            [out_w + inset_x, out_h + inset_y],
+            [-inset_x, out_h + inset_y],
+        ],
         dtype=np.float32,
     )
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)

@@ -246,11 +246,13 @@ def test_binarise_gives_only_black_and_white_and_keeps_the_text(english: np.ndar
 
 def test_clean_page_on_a_damaged_page(english: np.ndarray) -> None:
     page = pg.skew(english, 4.0)
-    page, _ = pg.punch_holes(pg.black_border(page, 35))
+    page, _ = pg.punch_holes(pg.black_border(page, 35), radius=18)  # 6 mm holes at 150 dpi
     page = pg.jpeg(pg.gaussian_noise(pg.light_gradient(page, 0.45), 15), 30)
     cleaned = pp.clean_page(page)
     assert abs(cleaned.skew - 4.0) <= 0.5
-    assert cleaned.steps[0] == "borders" and "deskew" in cleaned.steps and cleaned.steps[-1] == "binarise"
+    # a frame dark on all four sides is cut away as a surround; the holes inside it are painted over
+    assert cleaned.steps[:2] == ("sheet", "borders")
+    assert "deskew" in cleaned.steps and cleaned.steps[-1] == "binarise"
     assert set(np.unique(cleaned.image).tolist()) <= {0, 255}
     assert abs(pp.estimate_skew(cleaned.image)) <= 0.3
 
@@ -307,3 +309,74 @@ def test_clean_page_makes_a_damaged_page_readable(tmp_path: Path) -> None:
     cleaned = _cer(_tesseract(pp.clean_page(damaged).image, tmp_path, "clean"), truth)
     assert cleaned < 0.05
     assert cleaned < raw
+
+
+# --- phone photos: the sheet in a dim surround ------------------------------------------------
+
+SHEET_CORNERS = np.array([[160, 40], [1100, 160], [1230, 1740], [30, 1580]], dtype=np.float32)  # tl tr br bl
+
+
+def _phone_photo(page: np.ndarray, surround: int = 115) -> np.ndarray:
+    """`page` keystoned onto SHEET_CORNERS of a same-size canvas showing a dim table, with light noise."""
+    h, w = page.shape
+    source = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, SHEET_CORNERS)
+    photo = cv2.warpPerspective(
+        page, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=surround
+    )
+    return pg.jpeg(pg.gaussian_noise(photo, 6.0), 80)
+
+
+def test_find_sheet_locates_the_corners_of_a_keystoned_sheet(english: np.ndarray) -> None:
+    corners = pp.find_sheet(_phone_photo(english))
+    assert corners is not None
+    assert np.abs(corners - SHEET_CORNERS).max() < 8, corners  # within 8 px on a 150 dpi page
+    unwarped, changed = pp.crop_to_sheet(_phone_photo(english))
+    assert changed
+    # the sheet comes back level, with no table left round it
+    assert abs(pp.estimate_skew(unwarped)) < 0.3
+    for strip in (unwarped[:6], unwarped[-6:], unwarped[:, :6], unwarped[:, -6:]):
+        assert np.median(strip) > 200
+
+
+def test_find_sheet_leaves_scans_alone(english: np.ndarray, hindi: np.ndarray) -> None:
+    holed, _ = pg.punch_holes(hindi)
+    pages = {
+        "clean": english,
+        "lid shadow": pg.light_gradient(hindi, 0.45),
+        "skewed and noisy": pg.jpeg(pg.gaussian_noise(pg.skew(english, 4.0), 20), 40),
+        "punch holes": holed,
+    }
+    for name, page in pages.items():
+        assert pp.find_sheet(page) is None, name
+        assert np.array_equal(pp.clean_page(page).image, pp.clean_page(page, sheet=False).image), name
+        assert "sheet" not in pp.clean_page(page).steps, name
+
+
+def test_find_sheet_costs_a_flat_a4_scan_only_a_few_milliseconds() -> None:
+    import time
+
+    page = np.full((3508, 2480), 250, np.uint8)  # 300 dpi A4
+    page[300:3200:60, 200:2200] = 0
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        assert pp.find_sheet(page) is None
+        timings.append(time.perf_counter() - start)
+    assert sorted(timings)[2] < 0.005, timings
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_clean_page_reads_a_phone_photo_better_with_the_sheet_cut_out(tmp_path: Path) -> None:
+    lines = (pg.ENGLISH_LINES * 3)[:20]
+    page = pg.render_page(lines, size=(1240, 1754), font_px=20, line_gap=2.2, top=90, margin=40)
+    photo = _phone_photo(page)
+    truth = "\n".join(lines)
+    cut = pp.clean_page(photo)
+    assert "sheet" in cut.steps
+    left = pp.clean_page(photo, sheet=False)
+    with_sheet = _cer(_tesseract(cut.image, tmp_path, "sheet"), truth)
+    without = _cer(_tesseract(left.image, tmp_path, "nosheet"), truth)
+    assert with_sheet < 0.006, with_sheet
+    assert with_sheet < without, (with_sheet, without)
