@@ -235,12 +235,12 @@ def _writer(url: str, worker: int, count: int, batch: int, tag: str, barrier: An
     reg.close()
 
 
-def writers_rate(url: str, writers: int, each: int, batch: int, tag: str) -> float:
+def _parallel_rate(target: Any, args_of: Any, writers: int, each: int) -> float:
+    """Start `writers` processes running target(*args_of(w), barrier, out), release them together,
+    and return rows per second until the last one reports."""
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [
-        ctx.Process(target=_writer, args=(url, w, each, batch, tag, barrier, out)) for w in range(writers)
-    ]
+    procs = [ctx.Process(target=target, args=(*args_of(w), barrier, out)) for w in range(writers)]
     for p in procs:
         p.start()
     barrier.wait()
@@ -251,6 +251,10 @@ def writers_rate(url: str, writers: int, each: int, batch: int, tag: str) -> flo
     for p in procs:
         p.join()
     return writers * each / elapsed
+
+
+def writers_rate(url: str, writers: int, each: int, batch: int, tag: str) -> float:
+    return _parallel_rate(_writer, lambda w: (url, w, each, batch, tag), writers, each)
 
 
 def baseline_pg_writers(url: str, writers: int, each: int) -> float:
@@ -263,21 +267,7 @@ def baseline_pg_writers(url: str, writers: int, each: int) -> float:
     with psycopg.connect(**params, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS r")
         conn.execute("CREATE TABLE r (id serial PRIMARY KEY, sha256 text UNIQUE, subject text, body text)")
-    ctx = multiprocessing.get_context("spawn")
-    barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [
-        ctx.Process(target=_pg_baseline_writer, args=(params, w, each, barrier, out)) for w in range(writers)
-    ]
-    for p in procs:
-        p.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for _ in procs:
-        out.get()
-    elapsed = time.perf_counter() - start
-    for p in procs:
-        p.join()
-    return writers * each / elapsed
+    return _parallel_rate(_pg_baseline_writer, lambda w: (params, w, each), writers, each)
 
 
 def _pg_baseline_writer(params: dict[str, Any], worker: int, count: int, barrier: Any, out: Any) -> None:
