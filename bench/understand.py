@@ -84,7 +84,10 @@ def _ocr_image(img: Image.Image, key: str, number: int, work: Path) -> str:
 
 def _ocr_fingerprint() -> str:
     """The code and settings that make the OCR text: a change to any of them reads the pages again."""
-    parts = [(ROOT / "pipeline" / f).read_bytes() for f in ("ocr.py", "pages.py", "preprocess.py", "text.py")]
+    parts = [
+        (ROOT / "pipeline" / f).read_bytes()
+        for f in ("ocr.py", "pages.py", "preprocess.py", "text.py", "reread.py")
+    ]
     parts.append(OcrSettings().model_dump_json().encode())
     return hashlib.sha256(b"\0".join(parts)).hexdigest()[:8]
 

@@ -55,7 +55,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, section: str | None) -> None:
     if not files:
         raise click.UsageError("No files to ingest in the paths given.")
     prepare_prefect(settings)
-    from prefect.client.orchestration import get_client
+    from prefect.context import SyncClientContext
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.ingest import DIARY_TURN, DiaryTurns
@@ -75,19 +75,25 @@ def ingest(paths: tuple[Path, ...], as_json: bool, section: str | None) -> None:
             turns.release(index)
             DIARY_TURN.reset(token)
 
-    # start Prefect's API (the embedded server, on a first run) once, before the runs share it
-    with get_client(sync_client=True) as client:
-        client.api_healthcheck()
-    # files are read side by side (one-page letters leave cores idle between pages otherwise);
-    # diary numbers and output still follow the order the files were given in
-    records = []
-    with ThreadPoolExecutor(max_workers=min(workers, len(files)), thread_name_prefix="ingest") as pool:
-        futures = [pool.submit(contextvars.copy_context().run, ingest_one, i, p) for i, p in enumerate(files)]
-        for future in futures:
-            record = future.result()
-            records.append(record)
-            if as_json:
-                print_jsonl([record])
+    # one API client for every run (each run making its own costs a TLS set-up per file), started
+    # before the runs share it (Prefect's embedded server starts here on a first run)
+    with SyncClientContext.get_or_create() as prefect_context:
+        prefect_context.client.api_healthcheck()
+        # files are read side by side, a couple more than there are cores: a file that has been
+        # read waits for its turn for a diary number while the next ones keep the cores busy
+        # (page work itself is held to `workers` at once); diary numbers and output still
+        # follow the order the files were given in
+        records = []
+        threads = min(workers + 2, len(files))
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ingest") as pool:
+            futures = [
+                pool.submit(contextvars.copy_context().run, ingest_one, i, p) for i, p in enumerate(files)
+            ]
+            for future in futures:
+                record = future.result()
+                records.append(record)
+                if as_json:
+                    print_jsonl([record])
     if not as_json:
         OUT.print(receipts_table(records, f"dak: {len(records)} file(s) ingested"))
     if any(r["status"] == Status.QUARANTINED for r in records):

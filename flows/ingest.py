@@ -1,7 +1,8 @@
 """The `ingest` flow: one scanned file in, one receipt out (diarised, duplicate or quarantined).
 
-Thin wiring only: each task calls one stage of `pipeline`; the per-page stages are mapped over
-the pages and run in parallel threads (tesseract runs in its own processes).
+Thin wiring only: each task calls one stage of `pipeline`; the `read` task runs the per-page
+stages (preprocess, OCR) over the pages in a pool of page workers shared by every run in the
+process (tesseract runs in its own processes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -20,10 +22,10 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
-from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline import classify, diarise, extract, intake, output, pages, raster, store
+from pipeline.config import OcrSettings
 from pipeline.context import get_context
 from pipeline.errors import DakError, InputError, RasterError
 from pipeline.model import CleanPage, Document, OcrPage, Page, Receipt
@@ -34,22 +36,6 @@ TASK = {"cache_policy": NONE, "persist_result": False}
 @task(name="intake", **TASK)
 def intake_task(path: Path) -> Document:
     return intake.take_in(path, get_context().settings.limits)
-
-
-@task(name="raster", **TASK)
-def raster_task(document: Document, work_dir: Path) -> list[Page]:
-    settings = get_context().settings
-    return list(raster.rasterise(document, work_dir, settings.ocr.dpi, settings.limits))
-
-
-@task(name="preprocess", **TASK)
-def preprocess_task(page: Page, work_dir: Path) -> CleanPage:
-    return pages.prepare_page(page, work_dir)
-
-
-@task(name="ocr", **TASK)
-def ocr_task(page: CleanPage, work_dir: Path) -> OcrPage:
-    return pages.read_page(page, work_dir, get_context().settings.ocr)
 
 
 @task(name="understand", **TASK)
@@ -70,45 +56,78 @@ def diarise_task(new: Any) -> Receipt:
 
 
 @task(name="sign", **TASK)
-def sign_task(document: Document, receipt: Receipt, ocr_pages: list[OcrPage], first_page: Path) -> Receipt:
+def sign_task(document: Document, receipt: Receipt, ocr_pages: list[OcrPage], first_page_ink: Any) -> Receipt:
     ctx = get_context()
-    path, digest = output.signed_pdf(ctx.settings, ctx.signer, document, receipt, ocr_pages, first_page)
+    path, digest = output.signed_pdf(ctx.settings, ctx.signer, document, receipt, ocr_pages, first_page_ink)
     return ctx.registry.record_output(receipt.receipt_id, str(path), digest)
 
 
-def _read(document: Document, work_dir: Path) -> tuple[list[OcrPage], Path]:
-    """Raster, clean and OCR the pages in parallel as they are rasterised; return them and page 1's image.
+_PAGE_POOL: list[ThreadPoolExecutor] = []
+_PAGE_POOL_LOCK = threading.Lock()
+
+
+def _page_pool() -> ThreadPoolExecutor:
+    """The page workers (`ocr.page_workers`, default one a core) that every run in this process shares.
+
+    Several files are read at once (`dak ingest`, watchers, backfills); sharing one pool keeps the
+    cores busy without piling more page work on them than they have. Pages are plain work items,
+    not Prefect tasks: a task run costs more orchestration than a page is worth (see DESIGN.md).
+    """
+    with _PAGE_POOL_LOCK:
+        if not _PAGE_POOL:
+            workers = get_context().settings.ocr.workers()
+            _PAGE_POOL.append(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dak-page"))
+        return _PAGE_POOL[0]
+
+
+def _read_page(page: Page, work_dir: Path, settings: OcrSettings) -> tuple[CleanPage, OcrPage]:
+    """One page's way: preprocess, then OCR; its page images are removed once read."""
+    try:
+        cleaned = pages.prepare_page(page, work_dir)
+        try:
+            return cleaned, pages.read_page(cleaned, work_dir, settings)
+        finally:
+            cleaned.image.unlink(missing_ok=True)
+    finally:
+        page.image.unlink(missing_ok=True)
+
+
+@task(name="read", **TASK)
+def read_task(document: Document, work_dir: Path) -> tuple[list[OcrPage], Any]:
+    """Raster, clean and OCR the pages in parallel as they are rasterised; return them and page 1's ink map.
 
     At most two pages per worker are in flight, so a 200-page PDF never has all its page images
-    on disk or in memory at once; a page's images are removed once it is read (page 1's is kept
-    for the stamp).
+    on disk or in memory at once. On an error no page work is left running in `work_dir`.
     """
     settings = get_context().settings
+    pool = _page_pool()
     window = 2 * settings.ocr.workers()
-    in_flight: deque[tuple[Page, PrefectFuture[CleanPage], PrefectFuture[OcrPage]]] = deque()
+    in_flight: deque[Future[tuple[CleanPage, OcrPage]]] = deque()
     ocr_pages: list[OcrPage] = []
-    first_page: Path | None = None
+    first_page_ink = None
 
     def collect() -> None:
-        nonlocal first_page
-        page, cleaned_future, read_future = in_flight.popleft()
-        ocr_pages.append(read_future.result())
-        cleaned = cleaned_future.result()
-        if first_page is None:
-            first_page = cleaned.image
-        for image in {page.image, cleaned.image} - {first_page}:
-            image.unlink(missing_ok=True)
+        nonlocal first_page_ink
+        cleaned, read = in_flight.popleft().result()
+        ocr_pages.append(read)
+        if first_page_ink is None:
+            first_page_ink = cleaned.ink
 
-    for page in raster.rasterise(document, work_dir, settings.ocr.dpi, settings.limits):
-        cleaned_future = preprocess_task.submit(page, work_dir=work_dir)
-        in_flight.append((page, cleaned_future, ocr_task.submit(cleaned_future, work_dir=work_dir)))
-        if len(in_flight) >= window:
+    try:
+        for page in raster.rasterise(document, work_dir, settings.ocr.dpi, settings.limits):
+            in_flight.append(pool.submit(_read_page, page, work_dir, settings.ocr))
+            if len(in_flight) >= window:
+                collect()
+        while in_flight:
             collect()
-    while in_flight:
-        collect()
-    if first_page is None:
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        wait(in_flight)
+        raise
+    if first_page_ink is None:
         raise RasterError(f"{document.source.name} has no pages.")
-    return ocr_pages, first_page
+    return ocr_pages, first_page_ink
 
 
 class DiaryTurns:
@@ -206,7 +225,7 @@ def ingest(
         existing = ctx.registry.find_by_sha256(document.sha256)
         if existing is not None and existing.output and Path(existing.output).exists():
             return diarise.duplicate(existing).to_json()
-        ocr_pages, first_page = _read(document, work_dir)
+        ocr_pages, first_page_ink = read_task(document, work_dir)
         if existing is None:
             letter, category, due_days = understand_task(ocr_pages, received, section)
             new = diarise.new_receipt(
@@ -228,7 +247,7 @@ def ingest(
                 return receipt.to_json()  # diarised by a concurrent run of the same bytes
         else:
             receipt = existing  # diarised before a crash, not yet signed: finish it under its own number
-        return sign_task(document, receipt, ocr_pages, first_page).to_json()
+        return sign_task(document, receipt, ocr_pages, first_page_ink).to_json()
     except DakError as exc:
         if not isinstance(exc, InputError):
             raise

@@ -1,7 +1,7 @@
 """The typed values that pass between dak's stages.
 
-Every value here is a frozen dataclass of plain data (paths, strings, numbers), so it pickles
-and can cross process boundaries (Prefect tasks, page workers) unchanged.
+Every value here is a frozen dataclass of plain data (paths, strings, numbers, a small numpy
+array), so it pickles and can cross process boundaries (Prefect tasks, page workers) unchanged.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 
 class FileKind(StrEnum):
@@ -90,6 +92,7 @@ class CleanPage:
     skew: float = 0.0  # degrees of skew corrected
     script: str | None = None  # script reported by orientation detection, e.g. "Devanagari", "Latin"
     text_layer: str | None = None
+    ink: np.ndarray | None = field(default=None, repr=False, compare=False)  # small map for the stamp
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
-import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pytesseract
+from PIL import Image
 from pytesseract import TesseractError, TesseractNotFoundError
 
+from pipeline import reread
 from pipeline.errors import MissingProgramError, OcrError
 from pipeline.model import OcrPage, Word
+from pipeline.pdf import write_text_layer
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
+log = logging.getLogger(__name__)
 
 MIN_VERSION = (4, 1)
 # Measured on degraded Hindi, English and bilingual letters (bench/ocr.py): tesseract's
@@ -127,11 +133,19 @@ def detect_orientation(image: Path, dpi: int, timeout: int = 60) -> Orientation:
     return Orientation(rotate, confidence, script, script_confidence)
 
 
-def parse_tsv(tsv: str) -> tuple[tuple[Word, ...], str]:
-    """Words with confidences, and the page text in tesseract's reading order (blank line between blocks)."""
-    words: list[Word] = []
-    lines: list[list[str]] = []
-    line_keys: list[tuple[int, int, int]] = []
+@dataclass(frozen=True)
+class TextLine:
+    """One line of words as tesseract found it; `block` changes where a new paragraph starts."""
+
+    block: tuple[int, int]
+    words: tuple[Word, ...]
+
+
+def parse_lines(tsv: str) -> list[TextLine]:
+    """The words of a TSV reading with their confidences and boxes, line by line in reading order."""
+    lines: list[TextLine] = []
+    keys: list[tuple[int, int, int]] = []
+    current: list[Word] = []
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         if row.get("level") != "5":
@@ -141,11 +155,12 @@ def parse_tsv(tsv: str) -> tuple[tuple[Word, ...], str]:
         if not text or conf < 0:
             continue
         key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        if not line_keys or line_keys[-1] != key:
-            line_keys.append(key)
-            lines.append([])
-        lines[-1].append(text)
-        words.append(
+        if not keys or keys[-1] != key:
+            if current:
+                lines.append(TextLine(keys[-1][:2], tuple(current)))
+            keys.append(key)
+            current = []
+        current.append(
             Word(
                 text=text,
                 confidence=conf / 100.0,
@@ -153,15 +168,28 @@ def parse_tsv(tsv: str) -> tuple[tuple[Word, ...], str]:
                 top=int(row["top"]),
                 width=int(row["width"]),
                 height=int(row["height"]),
-                line=len(lines) - 1,
+                line=len(keys) - 1,
             )
         )
+    if current:
+        lines.append(TextLine(keys[-1][:2], tuple(current)))
+    return lines
+
+
+def page_text(lines: list[TextLine]) -> str:
+    """The lines as text, a blank line between paragraphs."""
     out: list[str] = []
-    for index, (key, line) in enumerate(zip(line_keys, lines, strict=True)):
-        if index and key[:2] != line_keys[index - 1][:2]:
+    for index, line in enumerate(lines):
+        if index and line.block != lines[index - 1].block:
             out.append("")
-        out.append(" ".join(line))
-    return tuple(words), "\n".join(out)
+        out.append(" ".join(w.text for w in line.words))
+    return "\n".join(out)
+
+
+def parse_tsv(tsv: str) -> tuple[tuple[Word, ...], str]:
+    """Words with confidences, and the page text in tesseract's reading order (blank line between blocks)."""
+    lines = parse_lines(tsv)
+    return tuple(w for line in lines for w in line.words), page_text(lines)
 
 
 def mean_confidence(words: tuple[Word, ...]) -> float:
@@ -172,32 +200,99 @@ def mean_confidence(words: tuple[Word, ...]) -> float:
     return sum(w.confidence * len(w.text) for w in words) / total
 
 
+def second_languages(languages: str) -> str | None:
+    """The model that reads again what the page's model misreads: the other script's, if dak knows it."""
+    first = languages.split("+")[0]
+    if first in (SCRIPT_MODEL, "hin"):
+        return "eng"
+    if first == "eng" and "hin" in languages.split("+"):
+        return languages_for("Devanagari", "hin")
+    return None
+
+
+def _tesseract(
+    image: Path, base: Path, languages: str, config: str, pdf: bool, timeout: int, number: int
+) -> str:
+    """One tesseract run writing `base`.tsv (and `base`.pdf); returns the TSV."""
+    try:
+        pytesseract.pytesseract.run_tesseract(
+            str(image),
+            str(base),
+            extension="pdf" if pdf else "tsv",
+            lang=languages,
+            config=f"{config} -c tessedit_create_tsv=1",
+            timeout=timeout,
+        )
+    except TesseractError as exc:
+        raise OcrError(f"Tesseract could not read page {number}: {exc.message}") from exc
+    except RuntimeError as exc:
+        raise OcrError(f"Tesseract took longer than {timeout} s on page {number}.") from exc
+    return Path(str(base) + ".tsv").read_text(encoding="utf-8", errors="replace")
+
+
+def _load_gray(image: Path) -> np.ndarray:
+    with Image.open(image) as img:
+        return np.asarray(img.convert("L"))
+
+
+def read_again(
+    image: Path, lines: list[TextLine], dpi: int, languages: str, tmp: Path, timeout: int, number: int
+) -> tuple[list[TextLine], int, int]:
+    """Words in the other script (or unsure) read again in one strip with the other model.
+
+    Returns the lines with the better readings in, the number of runs read again and how many
+    of them changed; a page with nothing to read again costs no tesseract call.
+    """
+    other = second_languages(languages)
+    if other is None or not lines:
+        return lines, 0, 0
+    check_tesseract(other)
+    gray = _load_gray(image)
+    ink = gray < reread.INK
+    page_script = "Devanagari" if languages.split("+")[0] in (SCRIPT_MODEL, "hin") else "Latin"
+    words = [list(line.words) for line in lines]
+    runs = reread.choose_runs(ink, words, page_script)
+    if not runs:
+        return lines, 0, 0
+    strip, placed = reread.build_strip(gray, runs)
+    strip_path = tmp / "strip.png"
+    Image.fromarray(strip).save(strip_path, dpi=(dpi, dpi))
+    tsv = _tesseract(strip_path, tmp / "strip", other, f"--dpi {dpi} --psm 6", False, timeout, number)
+    second, _ = parse_tsv(tsv)
+    merged, changed = reread.merge(words, placed, second, page_script)
+    out = [TextLine(line.block, tuple(new)) for line, new in zip(lines, merged, strict=True) if new]
+    return out, len(runs), changed
+
+
 def read_page(image: Path, number: int, dpi: int, languages: str, out_dir: Path, timeout: int) -> OcrPage:
-    """OCR one cleaned page image into words, text and a one-page searchable PDF in out_dir."""
+    """OCR one cleaned page image into words, text and a one-page searchable PDF in out_dir.
+
+    The page's model reads it all; the words in the other script are then read again with the
+    other model (`read_again`), and the PDF's invisible text is written from the words dak keeps.
+    """
     check_tesseract(languages)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"ocr-{number:04d}-") as tmp:
-        base = str(Path(tmp) / "page")
-        try:
-            pytesseract.pytesseract.run_tesseract(
-                str(image),
-                base,
-                extension="pdf",
-                lang=languages,
-                config=f"--dpi {dpi} --psm 3 -c tessedit_create_tsv=1",
-                timeout=timeout,
+        base = Path(tmp) / "page"
+        tsv = _tesseract(image, base, languages, f"--dpi {dpi} --psm 3", True, timeout, number)
+        lines = parse_lines(tsv)
+        started = time.perf_counter()
+        lines, runs, changed = read_again(image, lines, dpi, languages, Path(tmp), timeout, number)
+        if runs:
+            log.info(
+                "page %d: second reading of %d runs with %s took %.2f s, %d changed",
+                number,
+                runs,
+                second_languages(languages),
+                time.perf_counter() - started,
+                changed,
             )
-        except TesseractError as exc:
-            raise OcrError(f"Tesseract could not read page {number}: {exc.message}") from exc
-        except RuntimeError as exc:
-            raise OcrError(f"Tesseract took longer than {timeout} s on page {number}.") from exc
-        tsv = Path(base + ".tsv").read_text(encoding="utf-8", errors="replace")
         pdf = out_dir / f"page-{number:04d}.ocr.pdf"
-        shutil.move(base + ".pdf", pdf)
-    words, text = parse_tsv(tsv)
+        write_text_layer(Path(str(base) + ".pdf"), pdf, [line.words for line in lines], dpi)
+    words = tuple(w for line in lines for w in line.words)
     return OcrPage(
         number=number,
-        text=text,
+        text=page_text(lines),
         confidence=mean_confidence(words),
         languages=languages,
         pdf=pdf,

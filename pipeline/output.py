@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline import pages as page_stages
+import numpy as np
+
 from pipeline import pdf, sign, store
 from pipeline.config import Settings
 from pipeline.model import Document, OcrPage, Receipt
@@ -18,9 +19,12 @@ def signed_pdf(
     document: Document,
     receipt: Receipt,
     pages: list[OcrPage],
-    first_page_image: Path,
+    first_page_ink: np.ndarray,
 ) -> tuple[Path, str]:
-    """Assemble, stamp and sign the receipt's PDF; return its path and sha256."""
+    """Assemble, stamp and sign the receipt's PDF; return its path and sha256.
+
+    `first_page_ink` is page 1's ink map (`pages.ink_map`): the stamp goes where it has none.
+    """
     assert receipt.diary_no is not None and receipt.received_at is not None
     writer = pdf.assemble(document, pages)
     pdf.set_metadata(
@@ -32,9 +36,7 @@ def signed_pdf(
         created=receipt.received_at,
     )
     width, height = pdf.page_size(writer)
-    box = find_stamp_box(
-        page_stages.ink_mask(first_page_image), width, height, STAMP_WIDTH_PT, STAMP_HEIGHT_PT
-    )
+    box = find_stamp_box(first_page_ink, width, height, STAMP_WIDTH_PT, STAMP_HEIGHT_PT)
     stamp = DiaryStamp(
         diary_no=receipt.diary_no,
         received_at=receipt.received_at,

@@ -24,10 +24,12 @@ def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
     values = np.unique(image[:: max(1, image.shape[0] // 64), :: max(1, image.shape[1] // 64)])
     if set(values.tolist()) <= {0, 255}:
         path = path.with_suffix(".tif")
-        Image.fromarray(image).convert("1").save(path, compression="group4", dpi=(dpi, dpi))
+        height, width = image.shape
+        bits = np.packbits(image > 127, axis=1)  # mode "1" rows, one bit a pixel, 1 = white
+        Image.frombytes("1", (width, height), bits.tobytes()).save(path, compression="group4", dpi=(dpi, dpi))
     else:
         path = path.with_suffix(".png")
-        Image.fromarray(image).save(path, dpi=(dpi, dpi))
+        Image.fromarray(image).save(path, dpi=(dpi, dpi), compress_level=1)
     return path
 
 
@@ -45,8 +47,11 @@ def osd(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientat
         path.unlink(missing_ok=True)
 
 
-def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.Orientation:
-    """The turn that makes the page upright, and its script for choosing the OCR languages.
+def orientation(
+    gray: np.ndarray, dpi: int, work_dir: Path, number: int
+) -> tuple[ocr.Orientation, float | None]:
+    """The turn that makes the page upright, its script for choosing the OCR languages, and its
+    skew once upright when the look at its lines measured it (None when tesseract turned it).
 
     OpenCV's look at the text lines decides alone when it finds the page upright and is sure
     (most pages: no OCR pass at all). A page it finds turned, or cannot judge, is also shown
@@ -56,27 +61,37 @@ def orientation(gray: np.ndarray, dpi: int, work_dir: Path, number: int) -> ocr.
     script = ocr.script_for(layout.devanagari)
     guess = ocr.Orientation(layout.rotate, layout.confidence, script, layout.devanagari)
     if layout.rotate == 0 and layout.confidence >= UPRIGHT_MIN_CONFIDENCE:
-        return guess
+        return guess, layout.skew
     found = osd(gray, dpi, work_dir, number)
     if found.confidence >= ocr.OSD_MIN_CONFIDENCE:
+        skew: float | None = layout.skew
         if found.rotate != layout.rotate and found.rotate:
             # the script share was measured on the page as OpenCV turned it; measure it upright
             upright = preprocess.guess_layout(preprocess.rotate(gray, found.rotate))
             script = ocr.script_for(upright.devanagari)
-        return replace(found, script=script)
+            skew = upright.skew if upright.rotate % 180 == 0 else None
+        elif found.rotate % 180 != layout.rotate % 180:
+            skew = None  # measured across the other axis
+        return replace(found, script=script), skew
     if layout.confidence >= GUESS_MIN_CONFIDENCE or layout.rotate == 0:
-        return guess
-    return replace(guess, rotate=0)
+        return guess, layout.skew
+    return replace(guess, rotate=0), (layout.skew if layout.rotate % 180 == 0 else None)
 
 
 def prepare_page(page: Page, work_dir: Path) -> CleanPage:
     """The preprocess stage for one page: upright, deskewed, cleaned and saved for tesseract."""
     if page.text_layer is not None:
-        return CleanPage(number=page.number, image=page.image, dpi=page.dpi, text_layer=page.text_layer)
+        return CleanPage(
+            number=page.number,
+            image=page.image,
+            dpi=page.dpi,
+            text_layer=page.text_layer,
+            ink=ink_map(preprocess.load_gray(page.image)),
+        )
     gray, _ = preprocess.crop_to_sheet(preprocess.load_gray(page.image))  # a phone photo's surround
-    turn = orientation(gray, page.dpi, work_dir, page.number)
+    turn, skew = orientation(gray, page.dpi, work_dir, page.number)
     upright = preprocess.rotate(gray, turn.rotate)
-    cleaned = preprocess.clean_page(upright, dpi=page.dpi, sheet=False)
+    cleaned = preprocess.clean_page(upright, dpi=page.dpi, sheet=False, skew_near=skew)
     path = _save_for_ocr(cleaned.image, work_dir / f"page-{page.number:04d}.clean", page.dpi)
     return CleanPage(
         number=page.number,
@@ -85,6 +100,7 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
         rotation=turn.rotate,
         skew=cleaned.skew,
         script=turn.script,
+        ink=ink_map(cleaned.image),
     )
 
 
@@ -99,10 +115,7 @@ def read_page(page: CleanPage, work_dir: Path, settings: OcrSettings) -> OcrPage
     return replace(result, text=normalise(result.text))
 
 
-def ink_mask(image: Path, max_side: int = 600) -> np.ndarray:
+def ink_map(gray: np.ndarray, max_side: int = 600) -> np.ndarray:
     """A small boolean map of where a page has ink (True), top row first, for placing the stamp."""
-    gray = preprocess.load_gray(image)
-    scale = max_side / max(gray.shape)
-    if scale < 1.0:
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return gray < 160
+    small, _ = preprocess.downscale(gray, max_side)
+    return small < 160

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -48,7 +49,7 @@ def osd_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 @pytest.mark.parametrize("language", ["hi", "en"])
 def test_upright_page_needs_no_orientation_pass(language, letters, tmp_path, osd_calls) -> None:
     gray = preprocess.load_gray(_scan(tmp_path, letters[language][0], "up", skew=1.5, noise=0.02).image)
-    found = pages.orientation(gray, DPI, tmp_path, 1)
+    found, _ = pages.orientation(gray, DPI, tmp_path, 1)
     assert found.rotate == 0
     assert osd_calls == []
     assert found.script == ("Devanagari" if language == "hi" else "Latin")
@@ -58,7 +59,7 @@ def test_upright_page_needs_no_orientation_pass(language, letters, tmp_path, osd
 @pytest.mark.parametrize("turn", [90, 180, 270])
 def test_every_quarter_turn_is_undone(language, turn, letters, tmp_path) -> None:
     gray = preprocess.load_gray(_scan(tmp_path, letters[language][0], "turned", rotate=turn, skew=-2.0).image)
-    found = pages.orientation(gray, DPI, tmp_path, 1)
+    found, _ = pages.orientation(gray, DPI, tmp_path, 1)
     assert found.rotate == turn
     assert found.script == ("Devanagari" if language == "hi" else "Latin")
 
@@ -94,3 +95,22 @@ def test_read_page_gives_text_confidence_and_digits(letters, tmp_path) -> None:
     digits = {w for w in truth.split() if any(c.isdigit() for c in w) and w.isascii()}
     found = set(page.text.split())
     assert len(digits & found) >= 0.8 * len(digits)
+
+
+def test_bitonal_page_saved_for_ocr_is_the_same_page_in_g4(tmp_path) -> None:
+    rng = np.random.default_rng(5)
+    image = np.where(rng.random((301, 203)) > 0.3, 255, 0).astype(np.uint8)  # odd width: padded rows
+    path = pages._save_for_ocr(image, tmp_path / "page", 300)
+    assert path.suffix == ".tif"
+    assert np.array_equal(preprocess.load_gray(path), image)
+    with Image.open(path) as saved:
+        assert saved.info["compression"] == "group4"
+        assert saved.info["dpi"] == (300, 300)
+
+
+def test_ink_map_marks_where_the_page_has_ink() -> None:
+    page = np.full((3508, 2480), 255, np.uint8)
+    page[100:300, 200:900] = 0
+    ink = pages.ink_map(page)
+    assert max(ink.shape) <= 600
+    assert ink[30:45, 50:140].all() and not ink[300:, :].any()

@@ -7,7 +7,7 @@ import multiprocessing
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,9 @@ import registry_pg
 from pipeline.errors import ConfigError, ReceiptNotFoundError, RegistryError
 from pipeline.model import Category, Classification, Letter, Priority, Security, Status
 from pipeline.registry import SCHEMA_VERSION, NewReceipt, Registry
+from pipeline.registry.audit import canonical_json, event_hash
+from pipeline.registry.diary import diary_template, format_diary_no
+from pipeline.registry.pg_writer import details_rest, event_prefix
 
 pg_server = registry_pg.pg_server
 postgres_url = registry_pg.postgres_url
@@ -148,7 +151,9 @@ def test_clashing_diary_number_rolls_back_and_explains(registry: Registry) -> No
     assert registry.find_by_sha256(sha("clash")) is None
 
 
-@pytest.mark.parametrize("bad", ["{office}/{year}", "{office}/{yr}/{seq}", "{office}/{seq"])
+@pytest.mark.parametrize(
+    "bad", ["{office}/{year}", "{office}/{yr}/{seq}", "{office}/{seq", "{office}/{seq:x}", "{seq!r}"]
+)
 def test_bad_diary_format_is_refused(registry: Registry, bad: str) -> None:
     with pytest.raises(ConfigError):
         registry.diarise(new_receipt("x", diary_format=bad))
@@ -377,3 +382,67 @@ def test_sqlite_rows_are_stored_as_sqlalchemy_stores_them(db_path: Path, registr
     )
     assert details.startswith('{"diary_no": "HSR/2026/000001"')
     assert [r.subject for r in registry.search("भूमि")] == ["भूमि"]
+
+
+# --- PostgreSQL numbers and hashes in the server: the same as Python's ------------------------------
+
+FORMATS = [
+    FORMAT,
+    "{office}/{series}/{year}/{seq:06d}",
+    "{seq}",
+    "{seq:d}-{year:04d}",
+    "{office}/{seq:6d}/{year}",
+    "{office!s:>5}|{seq:03}|{seq}|{{literal}}",
+    'दैनिकी "{office}"\\{year}\n{seq:0}',
+]
+
+
+@pytest.mark.parametrize("diary_format", FORMATS)
+def test_diary_template_renders_as_format_does(diary_format: str) -> None:
+    template = diary_template(diary_format, office="HSR", series="LEGACY", year=2026)
+    for seq in (1, 42, 999999, 1234567):
+        expected = format_diary_no(diary_format, office="HSR", series="LEGACY", year=2026, seq=seq)
+        assert template.render(seq) == expected
+
+
+def test_event_pieces_hash_as_event_hash() -> None:
+    """What the server concatenates (pg_writer.dak_diarise) is the canonical JSON Python hashes."""
+    at = datetime(2026, 3, 14, 6, 0, 0, 123456, tzinfo=UTC)
+    diary_no, source, actor = 'H"S\\R/२०२६/000001', 'drop:स्कैनर/"a"\\b\n\x01.pdf', 'क्लर्क "x"'
+    details = {"diary_no": diary_no, "sha256": sha("x"), "source": source}
+    body = (
+        event_prefix(at, actor, "diarise")
+        + '{"diary_no":"'
+        + canonical_json(diary_no)[1:-1]
+        + '",'
+        + details_rest(sha("x"), source)
+        + ',"receipt_id":7}'
+    )
+    prev = "ab" * 32
+    assert hashlib.sha256((prev + body).encode()).hexdigest() == event_hash(
+        prev, at, actor, "diarise", 7, details
+    )
+
+
+def test_postgresql_numbers_and_hashes_awkward_text_like_python(postgres_url: str) -> None:
+    odd = 'दैनिकी "{office}"\\{year}\n{seq:03d}/{seq:4}'
+    with Registry(postgres_url, actor='क्लर्क "x"\\') as reg:
+        made = reg.diarise_many(
+            [
+                new_receipt("odd1", diary_format=odd, source='drop:स्कैनर/"a"\\b\n\x01\u2028.pdf'),
+                new_receipt("odd2", diary_format=odd, office='H"Q'),
+                new_receipt("plain"),
+            ]
+        )
+        assert [r.diary_no for r in made] == [
+            'दैनिकी "HSR"\\2026\n001/   1',
+            'दैनिकी "H"Q"\\2026\n001/   1',
+            "HSR/2026/000002",  # the same counter as the first: office HSR, no series, 2026
+        ]
+        assert reg.verify_audit() == 3  # Python recomputes every hash the server wrote
+        assert reg.history(made[0].diary_no or "")[0].details == {
+            "diary_no": made[0].diary_no,
+            "sha256": sha("odd1"),
+            "source": 'drop:स्कैनर/"a"\\b\n\x01\u2028.pdf',
+        }
+        assert reg.get(made[1].diary_no or "").sha256 == sha("odd2")

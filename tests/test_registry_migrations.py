@@ -196,3 +196,86 @@ def test_newer_registry_is_refused_everywhere(tmp_path: Path, monkeypatch: pytes
         assert "newer than this dak" in result.output
     with sqlite3.connect(tmp_path / "registry.sqlite3") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0099"
+
+
+def _has_diarise_function(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (
+                conn.execute(
+                    text("SELECT to_regprocedure('dak_diarise(jsonb,timestamptz,text,text)')")
+                ).scalar()
+                is not None
+            )
+    finally:
+        engine.dispose()
+
+
+def _migrate(url: str, direction: str, revision: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        getattr(command, direction)(migrate._config(conn), revision)
+    engine.dispose()
+
+
+def _schema_version(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _letter(label: str) -> NewReceipt:
+    return NewReceipt(
+        office="HSR",
+        diary_format="{office}/{year}/{seq:06d}",
+        received_at=datetime(2026, 3, 15, tzinfo=UTC),
+        source=f"drop:{label}.pdf",
+        sha256=label.encode().hex().ljust(64, "0"),
+        pages=1,
+    )
+
+
+def test_postgresql_upgrade_from_0002_and_downgrade(pg_server: registry_pg.PgServer) -> None:
+    url = pg_server.new_database()
+    _migrate(url, "upgrade", "0002")
+    assert not _has_diarise_function(url)
+    with pytest.raises(SchemaOutdatedError):
+        Registry(url)
+    assert upgrade_registry(url) == ("0002", "0003")
+    assert _has_diarise_function(url) and _schema_version(url) == 3
+    with Registry(url) as reg:
+        assert reg.diarise(_letter("a")).diary_no == "HSR/2026/000001"
+    _migrate(url, "downgrade", "0002")
+    assert not _has_diarise_function(url) and _schema_version(url) == 2
+    with pytest.raises(SchemaOutdatedError):
+        Registry(url)
+    assert upgrade_registry(url) == ("0002", migrate.head())
+    with Registry(url) as reg:
+        assert reg.diarise(_letter("b")).diary_no == "HSR/2026/000002"
+        assert reg.verify_audit() == 2
+
+
+def test_sqlite_upgrade_from_0002_and_downgrade(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    _migrate(url, "upgrade", "0002")
+    assert upgrade_registry(url) == ("0002", "0003")
+    assert _schema_version(url) == 3
+    with Registry(url) as reg:
+        assert reg.diarise(_letter("a")).diary_no == "HSR/2026/000001"
+    _migrate(url, "downgrade", "0002")
+    assert _schema_version(url) == 2
+    with pytest.raises(SchemaOutdatedError):
+        Registry(url)
+    upgrade_registry(url)
+    with Registry(url) as reg:
+        assert reg.verify_audit() == 1
+
+
+def test_fresh_postgresql_registry_has_the_diarise_function(pg_server: registry_pg.PgServer) -> None:
+    url = pg_server.new_database()
+    Registry(url).close()
+    assert _has_diarise_function(url)

@@ -20,7 +20,7 @@ from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import Connection
 
 from pipeline.errors import RegistryError
-from pipeline.registry import audit, search
+from pipeline.registry import audit, pg_writer, search
 from pipeline.registry.schema import SCHEMA_VERSION, Base, SchemaVersion
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -109,6 +109,7 @@ def ensure_usable(conn: Connection, url: str) -> None:
     if state.revision is None:
         Base.metadata.create_all(conn)
         search.create_index(conn)
+        pg_writer.install(conn)
         audit.start_chain(conn)
         conn.execute(insert(SchemaVersion).values(id=1, version=SCHEMA_VERSION, updated_at=datetime.now(UTC)))
         command.stamp(_config(conn), "head")

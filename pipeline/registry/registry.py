@@ -17,18 +17,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
-import psycopg
-from sqlalchemy import Select, bindparam, insert, select, text
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipeline.errors import ReceiptNotFoundError, RegistryError
 from pipeline.model import Classification, Letter, Receipt, Status
-from pipeline.registry import migrate, search, workflow
-from pipeline.registry.audit import Event, append_event, canonical_json, chain, verify_chain
-from pipeline.registry.diary import check_format, format_diary_no, next_seq
+from pipeline.registry import migrate, pg_writer, search, workflow
+from pipeline.registry.audit import Event, append_event, verify_chain
+from pipeline.registry.diary import check_format, diary_template, format_diary_no
 from pipeline.registry.engine import make_engine, write_engine
+from pipeline.registry.pg_writer import PgReceipt
 from pipeline.registry.records import (
     AuditEntry,
     Correction,
@@ -104,6 +104,7 @@ class Registry:
         self._write = sessionmaker(bind=self._write_engine, expire_on_commit=False)
         dialect = self._engine.dialect
         self._sqlite = SqliteWriter(dialect) if dialect.name == "sqlite" else None
+        self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         try:
             self._ensure_schema()
         except BaseException:
@@ -379,13 +380,17 @@ class Registry:
         for attempt in range(3):
             try:
                 prepared = self._prepare(batch)
-                with self._errors(), self._write_engine.begin() as conn:
-                    made = self._insert_batch(conn, prepared)
+                if self._sqlite is None:  # PostgreSQL: one statement, its own transaction (pg_writer.py)
+                    with self._errors(), self._autocommit.connect() as conn:
+                        made = self._insert_pg(conn, prepared, datetime.now(UTC))
+                else:
+                    with self._errors(), self._write_engine.begin() as conn:
+                        made = self._insert_sqlite(conn, prepared)
                 break
             except RegistryError as exc:
                 if not isinstance(exc.__cause__, IntegrityError):
                     raise
-                # Another process diarised some of these bytes since we looked (PostgreSQL): look again.
+                # Another process diarised some of these bytes since we looked: look again.
                 if attempt == 2 or not any(self.find_by_sha256(n.sha256) for n in batch):
                     raise RegistryError(
                         f"Could not diarise {batch[0].source}: {exc.__cause__.orig}. If two numbering "
@@ -418,17 +423,16 @@ class Registry:
                 first[new.sha256] = _Prepared(new, values, doc)
         return builtins.list(first.values())
 
-    def _insert_batch(self, conn: Connection, prepared: Sequence[_Prepared]) -> dict[str, Any]:
-        """A handful of Core statements per batch, inside one transaction.
+    def _insert_sqlite(self, conn: Connection, prepared: Sequence[_Prepared]) -> dict[str, Any]:
+        """Insert, number and log the letters not seen before; their rows by sha256.
 
-        On PostgreSQL the rows and their search entries go in first under placeholder numbers,
-        and the diary counter is locked only for the last two round trips (take numbers and audit
-        head; then numbers, audit events and commit in one pipeline), so eight writers queue on it
-        as briefly as possible. SQLite locks the whole database at BEGIN; there the statements run
-        on the driver's connection (`sqlite_writer.py`), without SQLAlchemy's per-statement cost.
+        SQLite locks the whole database at BEGIN; the statements run on the driver's connection
+        (`sqlite_writer.py`), without SQLAlchemy's per-statement cost.
         """
+        now = datetime.now(UTC)
         sqlite = self._sqlite
-        if len(prepared) == 1 and sqlite is not None:
+        assert sqlite is not None
+        if len(prepared) == 1:
             seen = {prepared[0].new.sha256} if sqlite.seen(conn, prepared[0].new.sha256) else set()
         else:
             hashes = [p.new.sha256 for p in prepared]
@@ -436,17 +440,8 @@ class Registry:
         fresh = [p for p in prepared if p.new.sha256 not in seen]
         if not fresh:
             return {}
-        now = datetime.now(UTC)
         for p in fresh:
-            p.values.update(diary_no=f"~{p.new.sha256}", diarised_at=now)
-        if conn.dialect.name == "postgresql":
-            ids = conn.execute(_INSERT_RECEIPTS, [p.values for p in fresh]).scalars().all()
-            search.index_new(conn, [(rid, p.doc) for rid, p in zip(ids, fresh, strict=True)])
-            _number_and_log_pg(conn, fresh, ids, now, self.actor)
-            return {
-                p.new.sha256: SimpleNamespace(id=rid, **p.values) for rid, p in zip(ids, fresh, strict=True)
-            }
-        assert sqlite is not None
+            p.values["diarised_at"] = now
         _number(conn, fresh, sqlite.next_seq)
         ids = [sqlite.insert_receipt(conn, p.values, p.doc) for p in fresh]
         events = [
@@ -455,6 +450,25 @@ class Registry:
         ]
         sqlite.append_events(conn, events)
         return {p.new.sha256: SimpleNamespace(id=rid, **p.values) for rid, p in zip(ids, fresh, strict=True)}
+
+    def _insert_pg(self, conn: Connection, prepared: Sequence[_Prepared], now: datetime) -> dict[str, Any]:
+        """Insert, number and log the letters not seen before, in one statement; their rows by sha256."""
+        batch = []
+        for p in prepared:
+            new = p.new
+            p.values.update(diary_no=f"~{new.sha256}", diarised_at=now)  # the server puts in the number
+            template = diary_template(
+                new.diary_format, office=new.office, series=new.series, year=p.values["year"]
+            )
+            batch.append(PgReceipt(p.values, p.doc["doc"], template))
+        numbered = pg_writer.diarise(conn, batch, at=now, actor=self.actor)
+        made: dict[str, Any] = {}
+        for p in prepared:
+            got = numbered.get(p.new.sha256)
+            if got is not None:
+                p.values.update(diary_no=got.diary_no, seq=got.seq)
+                made[p.new.sha256] = SimpleNamespace(id=got.receipt_id, **p.values)
+        return made
 
     def record_output(self, receipt_id: int, output: str, output_sha256: str) -> Receipt:
         """Store where the signed PDF of a receipt is, and its sha256."""
@@ -482,86 +496,6 @@ class Registry:
         """Check the audit log's hash chain end to end; the number of events, or RegistryError."""
         with self._errors(), self._read() as session:
             return verify_chain(session)
-
-
-# PostgreSQL, under the locks: one statement takes the diary numbers and then (LockRows sits above
-# the join, so always in this order) the audit head; one more writes numbers, events and new head.
-_TAKE_WITH_HEAD_PG = text(
-    "WITH taken AS (INSERT INTO diary_counters (office, series, year, last_seq)"
-    " VALUES (:office, :series, :year, :count) ON CONFLICT (office, series, year)"
-    " DO UPDATE SET last_seq = diary_counters.last_seq + excluded.last_seq RETURNING last_seq)"
-    " SELECT taken.last_seq, head.hash FROM taken CROSS JOIN audit_head AS head"
-    " WHERE head.id = 1 FOR UPDATE OF head"
-)
-_FINISH_PG = (  # psycopg's own placeholders: sent with the COMMIT in one pipeline
-    "WITH numbered AS (UPDATE receipts SET diary_no = n.diary_no, seq = n.seq"
-    " FROM unnest(%(ids)s::integer[], %(nos)s::text[], %(seqs)s::integer[])"
-    " AS n(id, diary_no, seq) WHERE receipts.id = n.id),"
-    " logged AS (INSERT INTO audit_events (at, actor, action, receipt_id, details, prev_hash, hash)"
-    " SELECT %(at)s, %(actor)s, 'diarise', e.receipt_id, e.details::json, e.prev_hash, e.hash"
-    " FROM unnest(%(ids)s::integer[], %(details)s::text[], %(prevs)s::text[], %(hashes)s::text[])"
-    " AS e(receipt_id, details, prev_hash, hash))"
-    " UPDATE audit_head SET events = events + %(count)s, hash = %(head)s WHERE id = 1"
-)
-
-
-def _number_and_log_pg(
-    conn: Connection, fresh: Sequence[_Prepared], ids: Sequence[int], now: datetime, actor: str
-) -> None:
-    """Number the receipts already inserted under placeholders, and log them, in two statements.
-
-    The diary counter (and then the audit head) stay locked until commit; everything that needs
-    no lock was done before, so eight writers queue here for two round trips and the commit.
-    """
-    wanted: dict[tuple[str, str, int], int] = {}
-    for p in fresh:
-        key = (p.new.office, p.new.series, p.new.received_at.year)
-        wanted[key] = wanted.get(key, 0) + 1
-    keys = sorted(wanted)  # always the same lock order across writers
-    next_free = {key: next_seq(conn, *key, count=wanted[key]) - wanted[key] + 1 for key in keys[:-1]}
-    office, series, year = last = keys[-1]
-    params = {"office": office, "series": series, "year": year, "count": wanted[last]}
-    taken = conn.execute(_TAKE_WITH_HEAD_PG, params).first()
-    if taken is None:
-        raise RegistryError("The registry's audit log has no head row; run `dak db upgrade`.")
-    next_free[last] = taken.last_seq - wanted[last] + 1
-    _assign(fresh, next_free)
-    events = [
-        Event(now, actor, "diarise", rid, {k: p.values[k] for k in ("diary_no", "sha256", "source")})
-        for rid, p in zip(ids, fresh, strict=True)
-    ]
-    rows, head = chain(taken.hash, events)
-    _finish_and_commit_pg(
-        conn,
-        {
-            "ids": list(ids),
-            "nos": [p.values["diary_no"] for p in fresh],
-            "seqs": [p.values["seq"] for p in fresh],
-            "at": now,
-            "actor": actor,
-            "details": [canonical_json(r["details"]) for r in rows],
-            "prevs": [r["prev_hash"] for r in rows],
-            "hashes": [r["hash"] for r in rows],
-            "count": len(rows),
-            "head": head,
-        },
-    )
-
-
-def _finish_and_commit_pg(conn: Connection, params: dict[str, Any]) -> None:
-    """Write the numbers, audit events and head, and commit, in one round trip (psycopg pipeline).
-
-    The locks taken by _TAKE_WITH_HEAD_PG end with this commit, so they are held for one exchange
-    with the server fewer; SQLAlchemy's own commit afterwards finds the transaction already done.
-    """
-    driver = conn.connection.driver_connection
-    assert isinstance(driver, psycopg.Connection)
-    try:
-        with driver.pipeline():
-            driver.execute(_FINISH_PG, params)
-            driver.commit()
-    except psycopg.Error as exc:
-        raise DBAPIError.instance(_FINISH_PG, params, exc, psycopg.Error) from exc
 
 
 def _number(conn: Connection, fresh: Sequence[_Prepared], take: Callable[..., int]) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2  # bump with every migration; a registry written by a newer dak is refused
+SCHEMA_VERSION = 3  # bump with every migration; a registry written by a newer dak is refused
 
 
 class UtcDateTime(TypeDecorator[datetime]):
