@@ -37,7 +37,7 @@ HOLE_DIAMETER_MM = (4.0, 9.0)  # ISO 838 filing punches make 6 mm holes
 HOLE_MAX_EDGE_MM = 25.0  # punch holes are looked for this close to an edge
 NOISE_SIGMA_TO_DENOISE = 4.0  # grey levels of paper noise above which `denoise` filters
 IMPULSE_FRACTION_TO_DENOISE = 0.0005  # fraction of salt-and-pepper pixels above which `denoise` filters
-SHARP_DPI = 250.0  # pages this sharp get a 5x5 median when noisy (others 3x3), a bilinear deskew
+SHARP_DPI = 250.0  # pages this sharp get a 5x5 median when noisy, others 3x3
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -232,8 +232,7 @@ def deskew(image: np.ndarray, angle: float) -> np.ndarray:
         image,
         matrix,
         (new_w, new_h),
-        # bilinear is as good as bicubic for a sharp page and three times cheaper; finer pages need bicubic
-        flags=cv2.INTER_LINEAR if estimate_dpi(image) >= SHARP_DPI else cv2.INTER_CUBIC,
+        flags=cv2.INTER_CUBIC,  # bilinear is cheaper but measurably blurs strokes (bench/ocr.py)
         borderMode=cv2.BORDER_CONSTANT,
         borderValue=255,
     )
