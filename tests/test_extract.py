@@ -565,3 +565,16 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
 )
 def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
     assert extract_letter(printed + "\nविषय: परीक्षण पत्र\n", RECEIVED).letter_no == expected
+
+
+@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:"])
+def test_subject_label_as_ocr_misreads_it(label: str) -> None:
+    text = (
+        "Member of Legislative Assembly, Assandh\nRef. No.: MLA/KAR/2025/511\nDate : 10.04.2025\n"
+        f"To\nThe Superintendent of Police, Karnal.\n{label} Representation of Shri Manoj Yadav for the\n"
+        "replacement of the damaged village transformer.\nDear Madam,\n"
+    )
+    letter = extract_letter(text, RECEIVED)
+    assert letter.subject == (
+        "Representation of Shri Manoj Yadav for the replacement of the damaged village transformer."
+    )
