@@ -24,7 +24,7 @@ from pipeline.registry import (
     UnknownFieldError,
     WorkflowError,
 )
-from pipeline.registry.search import terms
+from pipeline.registry.search import INDEX_BATCH, terms
 
 pg_server = registry_pg.pg_server
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -132,6 +132,36 @@ def test_search_follows_a_corrected_subject(registry: Registry) -> None:
     assert [r.diary_no for r in registry.search("वार्षिक")] == [numbers["leave"]]
     assert registry.search("application") == []
     assert registry.search("  ,; ") == []
+
+
+def _waiting_for_index(url: str) -> int:
+    """Receipts not yet in the search index, read behind dak's back (SQLite batches them)."""
+    if not url.startswith("sqlite"):
+        return 0
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        newest = conn.execute("SELECT max(id) FROM receipts").fetchone()[0] or 0
+        indexed = conn.execute("SELECT max(rowid) FROM receipt_search").fetchone()[0] or 0
+    return newest - indexed
+
+
+def test_search_never_misses_a_receipt_waiting_for_its_batch(url: str, registry: Registry) -> None:
+    count = INDEX_BATCH + 5
+    made = [
+        registry.diarise(new_receipt(f"batch{i}", f"Letter {i}", f"ward{i} routine")).diary_no
+        for i in range(count)
+    ]
+    # a whole batch was indexed while diarising, with no search asking for it
+    assert _waiting_for_index(url) < INDEX_BATCH
+    # correcting the newest receipt while earlier ones still wait leaves none of them out
+    registry.correct(made[-1] or "", {"subject": "वार्षिक निरीक्षण"})
+    assert _waiting_for_index(url) == 0
+    assert len(registry.search("routine", limit=200)) == count
+    for i in (0, INDEX_BATCH - 1, INDEX_BATCH, count - 2):
+        assert [r.diary_no for r in registry.search(f"ward{i}")] == [made[i]]
+    assert [r.diary_no for r in registry.search("निरीक्षण")] == [made[-1]]
+    registry.diarise(new_receipt("late", "Late letter", "afterthought"))
+    assert _waiting_for_index(url) in (0, 1)
+    assert len(registry.search("afterthought")) == 1
 
 
 # --- corrections, confirmation, training examples -------------------------------------------------

@@ -77,7 +77,7 @@ class NewReceipt:
 class _Prepared:
     new: NewReceipt
     values: dict[str, Any]  # the receipts row; diary_no, seq and diarised_at filled in under the lock
-    doc: dict[str, str]  # the search index entry
+    doc: dict[str, str]  # the search index entry (PostgreSQL; SQLite indexes in batches)
 
 
 def _receipts() -> Select[ReceiptRow]:
@@ -186,8 +186,17 @@ class Registry:
         with self._errors(), self._read() as session:
             return [_to_receipt(row) for row in session.scalars(query)]
 
+    def index_pending(self) -> int:
+        """Index the receipts still waiting for the search index (SQLite batches them); how many."""
+        with self._errors(), self._read() as session:
+            if not search.pending(session.connection()):
+                return 0
+        with self._errors(), self._write_engine.begin() as conn:
+            return search.index_pending(conn)
+
     def search(self, query: str, *, limit: int = 50) -> builtins.list[Receipt]:
         """Receipts whose subject or OCR text contains every word of `query` (Hindi or English), best first."""
+        self.index_pending()
         with self._errors(), self._read() as session:
             hits = search.search(session.connection(), query, limit=limit)
             if not hits:
@@ -419,7 +428,12 @@ class Registry:
         for new in batch:
             if new.sha256 not in first:
                 values = _new_values(new, diary_no="", year=new.received_at.year, seq=0, diarised_at=_EPOCH)
-                doc = search.document(dialect, new.letter.subject, new.ocr_text)
+                # SQLite indexes new receipts in batches from their stored rows (search.py)
+                doc = (
+                    search.document(dialect, new.letter.subject, new.ocr_text)
+                    if dialect == "postgresql"
+                    else {}
+                )
                 first[new.sha256] = _Prepared(new, values, doc)
         return builtins.list(first.values())
 
@@ -443,7 +457,9 @@ class Registry:
         for p in fresh:
             p.values["diarised_at"] = now
         _number(conn, fresh, sqlite.next_seq)
-        ids = [sqlite.insert_receipt(conn, p.values, p.doc) for p in fresh]
+        ids = [sqlite.insert_receipt(conn, p.values) for p in fresh]
+        if ids[-1] - sqlite.indexed_up_to(conn) >= search.INDEX_BATCH:
+            search.index_pending(conn)
         events = [
             Event(now, self.actor, "diarise", rid, {k: p.values[k] for k in ("diary_no", "sha256", "source")})
             for rid, p in zip(ids, fresh, strict=True)

@@ -5,6 +5,12 @@ becomes क, र, य, ल, य), so dak splits words itself with the `regex` mo
 combining marks), NFC-normalises and case-folds them, and hands the database whole words:
 FTS5 with a unicode61 tokenizer told that Devanagari marks are part of words, and PostgreSQL
 a tsvector dak writes out itself, word by word.
+
+On SQLite new receipts are indexed in batches: the FTS5 index holds every receipt up to its
+highest rowid, and the receipts above it are indexed together (`index_pending`) once
+INDEX_BATCH of them wait, before any search, and before a receipt is indexed again. One FTS5
+write of a batch costs a fraction of one per receipt, and a search never misses a receipt.
+PostgreSQL indexes each receipt as it is diarised (pg_writer.py).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ _DEVANAGARI_MARKS = (
 )
 
 RANK_WINDOW = 500  # newest matches ranked by relevance
+INDEX_BATCH = 64  # SQLite: receipts waiting to be indexed before a diarise indexes them all
 SUBJECT_WEIGHT = 5.0  # a word in the subject counts this many times one in the OCR text
 _SEARCH_PG = text(
     "SELECT receipt_id, ts_rank(doc, q) AS rank FROM"
@@ -85,11 +92,39 @@ def index_receipt(conn: Connection, receipt_id: int, subject: str | None, body: 
             {"id": receipt_id, "doc": tsvector_literal(subject_terms, body_terms)},
         )
         return
+    index_pending(conn)  # keeps "everything up to the highest rowid is indexed" true
     conn.execute(text("DELETE FROM receipt_search WHERE rowid = :id"), {"id": receipt_id})
     conn.execute(
         text("INSERT INTO receipt_search (rowid, subject, body) VALUES (:id, :subject, :body)"),
         {"id": receipt_id, "subject": " ".join(subject_terms), "body": " ".join(body_terms)},
     )
+
+
+_INDEXED_UP_TO = text("SELECT rowid FROM receipt_search ORDER BY rowid DESC LIMIT 1")
+
+
+def pending(conn: Connection) -> int:
+    """SQLite: how many receipts wait to be indexed (0 on PostgreSQL, which indexes at once)."""
+    if conn.dialect.name == "postgresql":
+        return 0
+    newest = conn.execute(text("SELECT max(id) FROM receipts")).scalar() or 0
+    return max(0, newest - (conn.execute(_INDEXED_UP_TO).scalar() or 0))
+
+
+def index_pending(conn: Connection) -> int:
+    """SQLite: index every receipt above the highest one indexed, in one statement; how many.
+
+    Run inside a write transaction (a receipt's number and its indexing share its lock).
+    """
+    floor = conn.execute(_INDEXED_UP_TO).scalar() or 0
+    rows = conn.execute(
+        text("SELECT id, subject, ocr_text FROM receipts WHERE id > :floor ORDER BY id"), {"floor": floor}
+    ).all()
+    if rows:
+        conn.execute(
+            _INDEX_SQLITE, [{"id": rid, **document("sqlite", subject, body)} for rid, subject, body in rows]
+        )
+    return len(rows)
 
 
 def document(dialect: str, subject: str | None, body: str | None) -> dict[str, str]:

@@ -25,7 +25,7 @@ from pipeline.registry.schema import AuditEvent, ReceiptRow
 _HEAD = "SELECT hash FROM audit_head WHERE id = 1"
 _ADVANCE = "UPDATE audit_head SET events = events + ?, hash = ? WHERE id = 1"
 _SEEN = "SELECT 1 FROM receipts WHERE sha256 = ?"
-_INDEX = "INSERT INTO receipt_search (rowid, subject, body) VALUES (?, ?, ?)"
+_INDEXED = "SELECT rowid FROM receipt_search ORDER BY rowid DESC LIMIT 1"
 
 Processor = Callable[[Any], Any] | None
 
@@ -73,10 +73,14 @@ class SqliteWriter:
         values = {"office": office, "series": series, "year": year, "count": count}
         return int(self._run(conn, self._take.sql, self._take.args(values)).fetchone()[0])
 
-    def insert_receipt(self, conn: Connection, values: dict[str, Any], doc: dict[str, str]) -> int:
-        rid = int(self._run(conn, self._receipt.sql, self._receipt.args(values)).fetchone()[0])
-        self._run(conn, _INDEX, (rid, doc["subject"], doc["body"]))
-        return rid
+    def insert_receipt(self, conn: Connection, values: dict[str, Any]) -> int:
+        """The receipt's row; its search entry comes with the next batch (`search.index_pending`)."""
+        return int(self._run(conn, self._receipt.sql, self._receipt.args(values)).fetchone()[0])
+
+    def indexed_up_to(self, conn: Connection) -> int:
+        """The highest receipt id in the search index (every receipt up to it is indexed)."""
+        row = self._run(conn, _INDEXED, ()).fetchone()
+        return int(row[0]) if row else 0
 
     def append_events(self, conn: Connection, events: Sequence[Any]) -> None:
         head = self._run(conn, _HEAD, ()).fetchone()
