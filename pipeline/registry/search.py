@@ -45,7 +45,6 @@ _SEARCH_PG = text(
     "  ORDER BY receipt_id DESC LIMIT :window) AS newest, CAST(:q AS tsquery) AS q"
     " ORDER BY rank DESC, receipt_id DESC LIMIT :limit"
 )
-_INDEX_PG = text("INSERT INTO receipt_search (receipt_id, doc) VALUES (:id, CAST(:doc AS tsvector))")
 _INDEX_SQLITE = text("INSERT INTO receipt_search (rowid, subject, body) VALUES (:id, :subject, :body)")
 
 
@@ -82,25 +81,22 @@ def create_index(conn: Connection) -> None:
 
 def index_receipt(conn: Connection, receipt_id: int, subject: str | None, body: str | None) -> None:
     """Put (or replace) a receipt's subject and OCR text in the search index."""
-    subject_terms, body_terms = terms(subject), terms(body)
+    doc = document(conn.dialect.name, subject, body)
     if conn.dialect.name == "postgresql":
         conn.execute(
             text(
                 "INSERT INTO receipt_search (receipt_id, doc) VALUES (:id, CAST(:doc AS tsvector))"
                 " ON CONFLICT (receipt_id) DO UPDATE SET doc = excluded.doc"
             ),
-            {"id": receipt_id, "doc": tsvector_literal(subject_terms, body_terms)},
+            {"id": receipt_id, **doc},
         )
         return
     index_pending(conn)  # keeps "everything up to the highest rowid is indexed" true
     conn.execute(text("DELETE FROM receipt_search WHERE rowid = :id"), {"id": receipt_id})
-    conn.execute(
-        text("INSERT INTO receipt_search (rowid, subject, body) VALUES (:id, :subject, :body)"),
-        {"id": receipt_id, "subject": " ".join(subject_terms), "body": " ".join(body_terms)},
-    )
+    conn.execute(_INDEX_SQLITE, {"id": receipt_id, **doc})
 
 
-_INDEXED_UP_TO = text("SELECT rowid FROM receipt_search ORDER BY rowid DESC LIMIT 1")
+INDEXED_UP_TO = "SELECT rowid FROM receipt_search ORDER BY rowid DESC LIMIT 1"  # SQLite's highest indexed
 
 
 def pending(conn: Connection) -> int:
@@ -108,7 +104,7 @@ def pending(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":
         return 0
     newest = conn.execute(text("SELECT max(id) FROM receipts")).scalar() or 0
-    return max(0, newest - (conn.execute(_INDEXED_UP_TO).scalar() or 0))
+    return max(0, newest - (conn.execute(text(INDEXED_UP_TO)).scalar() or 0))
 
 
 def index_pending(conn: Connection) -> int:
@@ -116,7 +112,7 @@ def index_pending(conn: Connection) -> int:
 
     Run inside a write transaction (a receipt's number and its indexing share its lock).
     """
-    floor = conn.execute(_INDEXED_UP_TO).scalar() or 0
+    floor = conn.execute(text(INDEXED_UP_TO)).scalar() or 0
     rows = conn.execute(
         text("SELECT id, subject, ocr_text FROM receipts WHERE id > :floor ORDER BY id"), {"floor": floor}
     ).all()
@@ -128,18 +124,10 @@ def index_pending(conn: Connection) -> int:
 
 
 def document(dialect: str, subject: str | None, body: str | None) -> dict[str, str]:
-    """What `index_new` stores for one receipt, worked out before any lock is taken."""
+    """What the search index stores for one receipt (PostgreSQL: worked out before any lock is taken)."""
     if dialect == "postgresql":
         return {"doc": tsvector_literal(terms(subject), terms(body))}
     return {"subject": " ".join(terms(subject)), "body": " ".join(terms(body))}
-
-
-def index_new(conn: Connection, rows: list[tuple[int, dict[str, str]]]) -> None:
-    """Index receipts just inserted: (receipt id, `document(...)`) each, in one statement."""
-    if not rows:
-        return
-    statement = _INDEX_PG if conn.dialect.name == "postgresql" else _INDEX_SQLITE
-    conn.execute(statement, [{"id": rid, **doc} for rid, doc in rows])
 
 
 def _quote(term: str) -> str:

@@ -21,11 +21,11 @@ from pipeline.errors import RegistryError
 from pipeline.registry.audit import chain
 from pipeline.registry.diary import _TAKE_SQLITE
 from pipeline.registry.schema import AuditEvent, ReceiptRow
+from pipeline.registry.search import INDEXED_UP_TO
 
 _HEAD = "SELECT hash FROM audit_head WHERE id = 1"
 _ADVANCE = "UPDATE audit_head SET events = events + ?, hash = ? WHERE id = 1"
 _SEEN = "SELECT 1 FROM receipts WHERE sha256 = ?"
-_INDEXED = "SELECT rowid FROM receipt_search ORDER BY rowid DESC LIMIT 1"
 
 Processor = Callable[[Any], Any] | None
 
@@ -79,7 +79,7 @@ class SqliteWriter:
 
     def indexed_up_to(self, conn: Connection) -> int:
         """The highest receipt id in the search index (every receipt up to it is indexed)."""
-        row = self._run(conn, _INDEXED, ()).fetchone()
+        row = self._run(conn, INDEXED_UP_TO, ()).fetchone()
         return int(row[0]) if row else 0
 
     def append_events(self, conn: Connection, events: Sequence[Any]) -> None:
