@@ -92,7 +92,9 @@ class CleanPage:
     skew: float = 0.0  # degrees of skew corrected
     script: str | None = None  # script reported by orientation detection, e.g. "Devanagari", "Latin"
     text_layer: str | None = None
-    ink: np.ndarray | None = field(default=None, repr=False, compare=False)  # small map for the stamp
+    ink: np.ndarray | None = field(
+        default=None, repr=False, compare=False
+    )  # page 1's small map for the stamp
 
 
 @dataclass(frozen=True)

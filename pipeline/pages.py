@@ -86,7 +86,7 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
             image=page.image,
             dpi=page.dpi,
             text_layer=page.text_layer,
-            ink=ink_map(preprocess.load_gray(page.image)),
+            ink=ink_map(preprocess.load_gray(page.image)) if page.number == 1 else None,
         )
     gray, _ = preprocess.crop_to_sheet(preprocess.load_gray(page.image))  # a phone photo's surround
     turn, skew = orientation(gray, page.dpi, work_dir, page.number)
@@ -100,7 +100,7 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
         rotation=turn.rotate,
         skew=cleaned.skew,
         script=turn.script,
-        ink=ink_map(cleaned.image),
+        ink=ink_map(cleaned.image) if page.number == 1 else None,
     )
 
 

@@ -37,7 +37,7 @@ HOLE_DIAMETER_MM = (4.0, 9.0)  # ISO 838 filing punches make 6 mm holes
 HOLE_MAX_EDGE_MM = 25.0  # punch holes are looked for this close to an edge
 NOISE_SIGMA_TO_DENOISE = 4.0  # grey levels of paper noise above which `denoise` filters
 IMPULSE_FRACTION_TO_DENOISE = 0.0005  # fraction of salt-and-pepper pixels above which `denoise` filters
-SHARP_DPI = 250.0  # pages this sharp get a 5x5 median when noisy, others 3x3
+DENOISE_WIDE_MIN_DPI = 250.0  # pages this sharp get a 5x5 median when noisy, others 3x3
 _ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -186,12 +186,17 @@ def _refine(xs: np.ndarray, ys: np.ndarray, near: float, reach: float) -> tuple[
     return float(np.mean(fine[top])), float(fine_scores.max())
 
 
+def _rough_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float, float]:
+    """The sharpest angle to MIDDLE_STEP (a coarse scan, then a middle one round its best), and
+    its score; callers pass a sample of the ink (`_thin`)."""
+    best, _ = _peak(xs, ys, np.arange(-max_angle, max_angle + COARSE_STEP / 2, COARSE_STEP))
+    return _peak(xs, ys, np.arange(best - COARSE_STEP, best + COARSE_STEP + 1e-9, MIDDLE_STEP))
+
+
 def _best_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float, float]:
     """Angle with the sharpest profile: coarse and middle scans on a sample of the ink, then a fine
     one on all of it; also its score."""
-    sx, sy = _thin(xs, ys, SEARCH_POINTS)
-    best, _ = _peak(sx, sy, np.arange(-max_angle, max_angle + COARSE_STEP / 2, COARSE_STEP))
-    best, _ = _peak(sx, sy, np.arange(best - COARSE_STEP, best + COARSE_STEP + 1e-9, MIDDLE_STEP))
+    best, _ = _rough_angle(*_thin(xs, ys, SEARCH_POINTS), max_angle)
     return _refine(xs, ys, best, 1.5 * MIDDLE_STEP)
 
 
@@ -245,12 +250,8 @@ def _text_axis(image: np.ndarray) -> tuple[int, float, float]:
         return 0, 0.0, 0.0
     # both axes are compared on a sample of the ink; only the winner's angle is refined on all of it
     sx, sy = _thin(xs, ys, SEARCH_POINTS)
-    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + COARSE_STEP / 2, COARSE_STEP)
-    scores = []
-    for a, b in ((sx, sy), (sy, sx)):
-        best, _ = _peak(a, b, coarse)
-        scores.append(_peak(a, b, np.arange(best - COARSE_STEP, best + COARSE_STEP + 1e-9, MIDDLE_STEP)))
-    (across_angle, across), (down_angle, down) = scores
+    across_angle, across = _rough_angle(sx, sy, MAX_SKEW_DEGREES)
+    down_angle, down = _rough_angle(sy, sx, MAX_SKEW_DEGREES)
     if across <= 0 and down <= 0:
         return 0, 0.0, 0.0
     ratio = max(across, down) / max(min(across, down), 1e-9)
@@ -446,7 +447,7 @@ def _denoise(image: np.ndarray) -> tuple[np.ndarray, bool]:
         return image.copy(), False
     # at 250 dpi and more a 5x5 median clears heavy grain (and JPEG blotches) without thinning
     # strokes; at lower resolutions it would eat matras and dandas, so 3x3 there
-    size = 5 if estimate_dpi(image) >= SHARP_DPI else 3
+    size = 5 if estimate_dpi(image) >= DENOISE_WIDE_MIN_DPI else 3
     return cv2.medianBlur(image, size), True
 
 
