@@ -5,12 +5,9 @@ Each area's commands live in a module of its own (`flows/cli_<area>.py`) that ex
 
 from __future__ import annotations
 
-import contextvars
 import importlib
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -55,45 +52,16 @@ def ingest(paths: tuple[Path, ...], as_json: bool, section: str | None) -> None:
     if not files:
         raise click.UsageError("No files to ingest in the paths given.")
     prepare_prefect(settings)
-    from prefect.context import SyncClientContext
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    from flows.ingest import DIARY_TURN, DiaryTurns
-    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import RECORD_SINK, ingest_files
 
     quiet_run_logs()
-
-    workers = settings.ocr.workers()
-    run = ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
-    turns = DiaryTurns()
-
-    def ingest_one(index: int, path: Path) -> dict[str, Any]:
-        token = DIARY_TURN.set((turns, index))
-        try:
-            return run(path=str(path.resolve()), section=section, source=str(path))
-        finally:
-            turns.release(index)
-            DIARY_TURN.reset(token)
-
-    # one API client for every run (each run making its own costs a TLS set-up per file), started
-    # before the runs share it (Prefect's embedded server starts here on a first run)
-    with SyncClientContext.get_or_create() as prefect_context:
-        prefect_context.client.api_healthcheck()
-        # files are read side by side, a couple more than there are cores: a file that has been
-        # read waits for its turn for a diary number while the next ones keep the cores busy
-        # (page work itself is held to `workers` at once); diary numbers and output still
-        # follow the order the files were given in
-        records = []
-        threads = min(workers + 2, len(files))
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ingest") as pool:
-            futures = [
-                pool.submit(contextvars.copy_context().run, ingest_one, i, p) for i, p in enumerate(files)
-            ]
-            for future in futures:
-                record = future.result()
-                records.append(record)
-                if as_json:
-                    print_jsonl([record])
+    token = RECORD_SINK.set((lambda record: print_jsonl([record])) if as_json else None)
+    try:
+        records = ingest_files(
+            paths=[str(p.resolve()) for p in files], sources=[str(p) for p in files], section=section
+        )
+    finally:
+        RECORD_SINK.reset(token)
     if not as_json:
         OUT.print(receipts_table(records, f"dak: {len(records)} file(s) ingested"))
     if any(r["status"] == Status.QUARANTINED for r in records):

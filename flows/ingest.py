@@ -1,8 +1,9 @@
-"""The `ingest` flow: one scanned file in, one receipt out (diarised, duplicate or quarantined).
+"""The `ingest` flow: one scanned file in, one receipt out (diarised, duplicate or quarantined);
+`ingest_files`: many files in one flow run, as `dak ingest` gives them.
 
 Thin wiring only: each task calls one stage of `pipeline`; the `read` task runs the per-page
 stages (preprocess, OCR) over the pages in a pool of page workers shared by every run in the
-process (tesseract runs in its own processes).
+process.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import replace
@@ -259,3 +260,46 @@ def ingest(
         return _quarantine(source_path, document, receipt, message, "ingest", move_to_quarantine, quarantine)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+RECORD_SINK: contextvars.ContextVar[Callable[[dict[str, Any]], None] | None] = contextvars.ContextVar(
+    "dak_record_sink", default=None
+)
+
+
+@flow(name="ingest-files", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+def ingest_files(
+    paths: list[str], sources: list[str] | None = None, section: str | None = None
+) -> list[dict[str, Any]]:
+    """Diarise several files in one flow run; diary numbers follow the order of `paths`.
+
+    Files are read side by side, a couple more than there are page workers: a file that has
+    been read waits for its turn for a diary number while the next ones keep the cores busy.
+    Each file is the `ingest` flow's steps inside this run (as in a backfill), so Prefect costs
+    a few task runs per file, not a flow run per file (on a SQLite Prefect server each new
+    flow run can also meet a locked database and wait seconds for its retry). Each record is
+    handed to `RECORD_SINK` (the CLI prints it) as soon as it and every file before it are done.
+    """
+    workers = get_context().settings.ocr.workers()
+    turns = DiaryTurns()
+    sink = RECORD_SINK.get()
+    names = sources or paths
+
+    def one(index: int) -> dict[str, Any]:
+        token = DIARY_TURN.set((turns, index))
+        try:
+            return ingest.fn(path=paths[index], section=section, source=names[index])
+        finally:
+            turns.release(index)
+            DIARY_TURN.reset(token)
+
+    records = []
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(workers + 2, len(paths))), thread_name_prefix="ingest"
+    ) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, one, i) for i in range(len(paths))]
+        for future in futures:
+            records.append(future.result())
+            if sink is not None:
+                sink(records[-1])
+    return records

@@ -77,6 +77,43 @@ def test_every_sample_is_diarised_with_gapless_numbers(ingested: dict, truth: di
     assert "DEVELOPMENT" in ingested["stderr"]
 
 
+def test_one_command_is_one_flow_run_with_each_files_tasks(ingested: dict, truth: dict[str, dict]) -> None:
+    """`dak ingest` of many files is one `ingest-files` flow run holding each file's task runs
+    (a flow run per file costs the Prefect server far more, and can wait on its locked SQLite)."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
+
+    ID_DESC, TASK_DESC = FlowRunSort.ID_DESC, TaskRunSort.EXPECTED_START_TIME_DESC
+
+    with get_client(sync_client=True) as client:
+        runs = [
+            run
+            for run in client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest-files"])), sort=ID_DESC, limit=200
+            )
+            if sorted(Path(p).name for p in run.parameters.get("paths", [])) == sorted(truth)
+        ]
+        assert len(runs) == 1
+        assert runs[0].state is not None and runs[0].state.is_completed()
+        for _ in range(60):  # task runs reach the server as events, a moment after the command ends
+            reads = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[runs[0].id])),
+                sort=TASK_DESC,
+                limit=200,
+            )
+            if sum(t.name.startswith("read") for t in reads) == len(truth):
+                break
+            time.sleep(1)
+        assert sum(t.name.startswith("read") for t in reads) == len(truth)
+        per_file = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest"])), sort=ID_DESC, limit=200
+        )
+        assert not [r for r in per_file if Path(r.parameters.get("path", "")).name in truth]
+
+
 def test_record_has_the_design_fields(ingested: dict, truth: dict[str, dict]) -> None:
     fields = {
         "receipt_id", "diary_no", "status", "error", "source", "sha256", "pages", "language", "category",
