@@ -202,6 +202,11 @@ def regex_sub_spaces(value: str) -> str:
     return "".join(value.split())
 
 
+def printed_part_right(got: str | None, truth: dict[str, Any]) -> bool:
+    """The letter number's printed part read right, whatever became of a handwritten serial after it."""
+    return bool(got) and _norm_no(got).startswith(_norm_no(truth["letter_no_printed"]).rstrip("/"))
+
+
 def scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     n = len(rows)
@@ -228,6 +233,18 @@ def scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
             r["got"]["letter_date"] == r["case"].truth["letter_date"] for r in part
         ) / max(1, len(part))
         out[f"n_{kind}"] = len(part)
+    # The EPFO circulars' numbers end in a handwritten dispatch serial and some are dated with a
+    # rubber stamp: how much of what is printed comes out right is scored on its own.
+    have = [r for r in rows if "letter_no_printed" in r["case"].truth]
+    out["printed_n"] = len(have)
+    out["no_printed"] = sum(printed_part_right(r["got"]["letter_no"], r["case"].truth) for r in have)
+    have = [r for r in rows if "letter_date_by" in r["case"].truth]
+    for kind, pick in (("printed", True), ("other", False)):
+        part = [r for r in have if (r["case"].truth["letter_date_by"] == "printed") is pick]
+        out[f"date_{kind}"] = (
+            sum(r["got"]["letter_date"] == r["case"].truth["letter_date"] for r in part),
+            len(part),
+        )
     out["subject"] = sum(similar(r["got"]["subject"], r["case"].truth["subject"]) >= 0.9 for r in rows) / n
     have = [r for r in rows if r["case"].truth.get("sender")]
     right = [
@@ -271,6 +288,12 @@ def report(title: str, rows: list[dict[str, Any]], show_misses: bool) -> dict[st
         + f"priority {s['priority']:.1%}  security {s['security']:.1%}  language {s['language']:.1%}"
     )
     print(line)
+    if s["printed_n"]:
+        (dp, np_), (do, no) = s["date_printed"], s["date_other"]
+        print(
+            f"letter_no printed part right: {s['no_printed']}/{s['printed_n']}   "
+            f"letter_date right: printed {dp}/{np_}, stamped or handwritten {do}/{no}"
+        )
     print(confusion(rows))
     if show_misses:
         for r in rows:
@@ -296,7 +319,16 @@ def report(title: str, rows: list[dict[str, Any]], show_misses: bool) -> dict[st
                 else:
                     bad = g[field] != t[field]
                 if bad:
-                    print(f"  MISS {c.name} {field}: got {g[field]!r} want {t[field]!r}")
+                    how = ""
+                    if field == "letter_no" and "letter_no_printed" in t:
+                        how = (
+                            " (printed part right)"
+                            if printed_part_right(g[field], t)
+                            else " (printed part wrong)"
+                        )
+                    if field == "letter_date" and "letter_date_by" in t:
+                        how = f" ({t['letter_date_by']})"
+                    print(f"  MISS {c.name} {field}: got {g[field]!r} want {t[field]!r}{how}")
     return s
 
 

@@ -91,9 +91,15 @@ _DATE_FORMS = [
     regex.compile(
         r"(?<![\d/])(?P<d>[0-34]?\d)\s?[./-]\s?(?P<m>[014]?\d)\s?[./-]\s?(?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|-\p{L})"
     ),
-    regex.compile(rf"(?<!\d){_DAY}(?:\s+of)?[\s./,-]*{_MONTH}[\s./,-]*{_YEAR}(?!\d)", _I),
+    # not after a lone figure and a space: "9 3 MAY 2025" is a stamp's "2 3" misread, not the 3rd
+    regex.compile(rf"(?<!\d|(?:^|\D)\d\s){_DAY}(?:\s+of)?[\s./,-]*{_MONTH}[\s./,-]*{_YEAR}(?!\d)", _I),
     regex.compile(rf"{_B}{_MONTH}\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s*{_YEAR}(?!\d)", _I),
 ]
+# A rubber date stamp ("1 3 MAY 2025") whose year's last figures the ink smudged ("20%", "20?5")
+_STAMP_DATE = regex.compile(
+    rf"(?<!\d|(?:^|\D)\d\s){_DAY}[\s./,\-«»'\"`‘’]*{_MONTH}[\s./,-]*(?P<y>2[0O]\S{{1,2}})(?!\S)", _I
+)
+_STRAY = " :.-–,`'\"‘’«»*"  # punctuation and ink specks OCR reads between a date's label and the date
 _DATE_LABEL = regex.compile(
     r"(?:(?<![\p{L}\p{M}])(?:दिनांक|दिनाँक|दिनाक|दि)\s*[.:०0]?(?:\s*/\s*(?:dated|date|dt)\b\.?|/[^\s:/]{1,6}(?=\s*:))?|\b(?:dated|date|dt|dtd)\b\.?)"
     r"\s*[:\-–.]*\s*(?:the\s+)?",
@@ -221,6 +227,13 @@ def _clean_number(value: str) -> str:
     value = regex.sub(r"^(?:N|\\)[o0O]{1,2}\.\s+(?=\S*\d)", "", value)  # a second "No." OCR garbled
     # Office codes are letters: a 0 closing a run of capitals (CM0, DA0) is the letter O.
     value = regex.sub(r"(?<=(?:^|[/\-(])[A-Z]{2,})0(?=$|[/\-)])", "O", value)
+    # Within a run of figures an O is a 0 and an l or I a 1 (2O25, 48l76); within a run of small
+    # letters a 0 is an o and a 1 an l (Rationa1isation). At a run's end either can be meant:
+    # `Gen1` may be Genl (general) or section 1, so it is left as read.
+    value = regex.sub(r"(?<=\d)O(?=\d)", "0", value)
+    value = regex.sub(r"(?<=\d)[lI](?=\d)", "1", value)
+    value = regex.sub(r"(?<=\p{Ll})0(?=\p{Ll})", "o", value)
+    value = regex.sub(r"(?<=\p{Ll})1(?=\p{Ll})", "l", value)
     value = regex.sub(r"\s*([/\-])\s*", r"\1", value).strip(" .,;:|।-–[]")
     if "/" in value:
         value = regex.sub(r"(?<=/\d)\s(?=\d+$)", "", value)
@@ -340,8 +353,10 @@ def _letter_date(
         if _cites_other_letter(line.text) or (order > limit and line is not no_line):
             continue
         for m in _DATE_LABEL.finditer(line.text):
-            parsed = parse_date(line.text[m.end() : m.end() + 40], received_on)
-            if parsed and _starts_with_date(line.text[m.end() : m.end() + 40]):
+            parsed = _labelled_date(line.text[m.end() :], received_on)
+            if parsed is None and not parse_date(line.text[m.end() :], received_on):
+                parsed = _date_below(page1, line, received_on)  # nothing dated after the label
+            if parsed:
                 return parsed
     for line in page1[: limit + 1]:
         if _cites_other_letter(line.text) or _SUBJECT_LABEL.match(line.text):
@@ -357,8 +372,60 @@ def _letter_date(
 
 
 def _starts_with_date(text: str) -> bool:
-    text = text.replace("\u093c", "").lstrip(" :.-–,")
+    text = text.replace("\u093c", "").lstrip(_STRAY)
     return any(form.match(text) for form in _DATE_FORMS)
+
+
+def stamp_date(text: str, received_on: date) -> date | None:
+    """A date stamp at the start of `text` whose year is partly unreadable (`13 MAY 20%`).
+
+    The figures of the year that were read must agree; the rest is taken from the receipt: the
+    latest such date on or before the day the letter was received, and within a year of it
+    (a stamped letter reaches the office in days or weeks, not years).
+    """
+    m = _STAMP_DATE.match(text.replace("\u093c", "").lstrip(_STRAY))
+    if not m:
+        return None
+    figures = m.group("y").upper().replace("O", "0")
+    day, month = int(regex.sub(r"\s", "", m.group("d"))), _MONTHS[fold(m.group("mon"))]
+    if figures.isdigit() and len(figures) == 4:  # the whole year, an O read for its 0 (`2O25`)
+        try:
+            value = date(int(figures), month, day)
+        except ValueError:
+            return None
+        return value if value <= received_on else None
+    for year in range(received_on.year, received_on.year - 2, -1):
+        if len(figures) == 4 and any(f.isdigit() and f != y for f, y in zip(figures, str(year), strict=True)):
+            continue
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            continue
+        if value <= received_on and (received_on - value).days <= 366:
+            return value
+    return None
+
+
+def _labelled_date(text: str, received_on: date) -> date | None:
+    """The date right after a date label: written out, or a stamp with a smudged year."""
+    parsed = parse_date(text[:40], received_on)
+    if parsed and _starts_with_date(text[:40]):
+        return parsed
+    return stamp_date(text, received_on)
+
+
+def _date_below(page1: list[_Line], line: _Line, received_on: date) -> date | None:
+    """A date ending the line under `line`: a stamp put lower than the label it belongs to."""
+    at = page1.index(line)
+    below = next((ln for ln in page1[at + 1 : at + 3] if ln.text.strip()), None)
+    if below is None or _cites_other_letter(below.text):
+        return None
+    text = below.text.replace("\u093c", "").rstrip(" .,|")
+    for form in (*_DATE_FORMS, _STAMP_DATE):
+        for m in form.finditer(text):
+            if m.end() == len(text):
+                return parse_date(m.group(0), received_on) or stamp_date(m.group(0), received_on)
+    return None
 
 
 def _without_numbers(text: str) -> str:

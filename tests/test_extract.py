@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_letter, parse_date
+from pipeline.extract import extract_letter, parse_date, stamp_date
 from pipeline.text import detect_language, normalise, tokenise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epfo"
@@ -578,3 +578,60 @@ def test_subject_label_as_ocr_misreads_it(label: str) -> None:
     assert letter.subject == (
         "Representation of Shri Manoj Yadav for the replacement of the damaged village transformer."
     )
+
+
+# --- date stamps and figures read as letters (EPFO circulars, ../shared/eval) -----------------
+
+
+def test_stamped_date_under_its_label_with_a_smudged_year() -> None:
+    # the label sits on the number's line; the stamp lower, so OCR puts it on the next line
+    text = (
+        "Employees Provident Fund Organisation\n"
+        "No. (E-882775) HRD-1/8/2024/Misc.-Circulars 0 Date: 910\n( ) / 123 13 MAY 20%\nTo,\n"
+        "All ACC (HQ)(Zones)/ACC(Zones),\nSubject: Additional charge to Accounts Officers- reg\n"
+    )
+    letter = extract_letter(text, RECEIVED)
+    assert letter.letter_no == "(E-882775) HRD-1/8/2024/Misc.-Circulars 0"
+    assert letter.letter_date == date(2025, 5, 13)  # the latest 13 May before receipt
+
+
+def test_stamped_date_after_a_hindi_label_with_ink_specks() -> None:
+    text = "संख्या: (E- 27878) एच.आर.डी/1(71)/2020/Misc./pt / 338 दिनांक: ` 1 7 «APR 20%\nसेवा में,\n"
+    assert extract_letter(text, RECEIVED).letter_date == date(2025, 4, 17)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("28 FEB 20%", date(2026, 2, 28)),  # this year's when it is before receipt
+        ("13 MAY 20?5", date(2025, 5, 13)),  # the figure read agrees
+        ("13 MAY 20?4", None),  # 2024: the figure read rules out the last year, and older is no guess
+        ("2 3 MAY 2O25", date(2025, 5, 23)),  # an O for the 0 of a whole year
+    ],
+)
+def test_smudged_stamp_year_is_the_latest_before_receipt(stamp: str, expected: date | None) -> None:
+    assert stamp_date(stamp, RECEIVED) == expected
+    assert extract_letter(f"No. A-1/2025 Date: {stamp}\nSubject: Test\n", RECEIVED).letter_date == expected
+
+
+def test_day_after_a_stray_figure_is_not_taken_alone() -> None:
+    # a stamp's "2 3 MAY 2025" read "9 3": no day begins with 9, and 3 May would be a wrong date
+    assert parse_date("9 3 MAY 2025", RECEIVED) is None
+    assert parse_date("2 3 MAY 2025", RECEIVED) == date(2025, 5, 23)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("No. E-48O76/2O25-26", "E-48076/2025-26"),  # O among figures
+        ("No. E-48l76/2025-26", "E-48176/2025-26"),  # l among figures
+        (
+            "No: WSU/Rationa1isati0nofAdvances/E-48776/2025-26",
+            "WSU/RationalisationofAdvances/E-48776/2025-26",
+        ),
+        ("No. DAO/Gen1/2026/9956", "DAO/Gen1/2026/9956"),  # Genl or section 1: left as read
+        ("No. 12/A0/2025", "12/A0/2025"),
+    ],
+)
+def test_figures_and_letters_mistaken_inside_a_number(printed: str, expected: str) -> None:
+    assert extract_letter(printed + "\nSubject: Test letter\n", RECEIVED).letter_no == expected
