@@ -1,9 +1,12 @@
-"""OCR: every tesseract call dak makes (pytesseract), with version and language checks.
+"""OCR: every tesseract call dak makes, with version and language checks.
 
-One tesseract run per page gives both the words with their confidences (TSV) and a one-page PDF
-holding the page image and an invisible text layer. Tesseract always runs single-threaded
-(OMP_THREAD_LIMIT=1): its OpenMP threads make a page several times slower on a small machine,
-and dak reads pages in parallel instead.
+Pages are read with libtesseract in the dak process (`pipeline/tesslib.py`): each page worker
+loads each model once, not once a page. Where libtesseract cannot be loaded, every read runs
+the tesseract program instead (pytesseract), with the same words as result. One reading per
+page gives both the words with their confidences (TSV) and a one-page PDF holding the page
+image and an invisible text layer. Tesseract always runs single-threaded (OMP_THREAD_LIMIT=1):
+its OpenMP threads make a page several times slower on a small machine, and dak reads pages in
+parallel instead. The version and language checks and orientation detection use the program.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pytesseract
 from PIL import Image
 from pytesseract import TesseractError, TesseractNotFoundError
 
-from pipeline import reread
+from pipeline import reread, tesslib
 from pipeline.errors import MissingProgramError, OcrError
 from pipeline.model import OcrPage, Word
 from pipeline.pdf import write_text_layer
@@ -210,8 +213,63 @@ def second_languages(languages: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def library_usable() -> bool:
+    """Whether pages are read with libtesseract in this process (said once in the log when not)."""
+    reason = tesslib.unavailable()
+    if reason:
+        log.warning(
+            "libtesseract could not be loaded (%s); every page is read by running the tesseract "
+            "program instead, which is slower.",
+            reason,
+        )
+        return False
+    log.debug("pages are read with libtesseract %s", tesslib.version())
+    return True
+
+
+def _use_library(library: bool | None) -> bool:
+    return library_usable() if library is None else library
+
+
+def _library_error(exc: OcrError, number: int, timeout: float) -> OcrError:
+    if isinstance(exc, tesslib.TimedOut):
+        return OcrError(f"Tesseract took longer than {timeout:g} s on page {number}.")
+    if isinstance(exc, tesslib.ModelError):
+        return OcrError(f"{exc.message} Page {number} was not read.")
+    return OcrError(f"Tesseract could not read page {number}: {exc.message}.")
+
+
+def _read_image(
+    image: Path, base: Path, languages: str, dpi: int, timeout: float, number: int, library: bool | None
+) -> str:
+    """The page's reading (`--psm 3`): returns the TSV and writes tesseract's one-page PDF as `base`.pdf."""
+    if not _use_library(library):
+        return _tesseract(image, base, languages, f"--dpi {dpi} --psm 3", True, timeout, number)
+    try:
+        return tesslib.read_file(image, languages, dpi, timeout, pdf_base=base).tsv
+    except OcrError as exc:
+        raise _library_error(exc, number, timeout) from exc
+
+
+def _read_strip(
+    strip: np.ndarray, tmp: Path, languages: str, dpi: int, timeout: float, number: int, library: bool | None
+) -> str:
+    """The second reading of a strip of words (`--psm 6`, one block of text); returns the TSV."""
+    if not _use_library(library):
+        strip_path = tmp / "strip.png"
+        Image.fromarray(strip).save(strip_path, dpi=(dpi, dpi))
+        return _tesseract(
+            strip_path, tmp / "strip", languages, f"--dpi {dpi} --psm 6", False, timeout, number
+        )
+    try:
+        return tesslib.read_gray(strip, languages, dpi, timeout)
+    except OcrError as exc:
+        raise _library_error(exc, number, timeout) from exc
+
+
 def _tesseract(
-    image: Path, base: Path, languages: str, config: str, pdf: bool, timeout: int, number: int
+    image: Path, base: Path, languages: str, config: str, pdf: bool, timeout: float, number: int
 ) -> str:
     """One tesseract run writing `base`.tsv (and `base`.pdf); returns the TSV."""
     try:
@@ -236,7 +294,14 @@ def _load_gray(image: Path) -> np.ndarray:
 
 
 def read_again(
-    image: Path, lines: list[TextLine], dpi: int, languages: str, tmp: Path, timeout: int, number: int
+    image: Path,
+    lines: list[TextLine],
+    dpi: int,
+    languages: str,
+    tmp: Path,
+    timeout: float,
+    number: int,
+    library: bool | None = None,
 ) -> tuple[list[TextLine], int, int]:
     """Words in the other script (or unsure) read again in one strip with the other model.
 
@@ -255,29 +320,35 @@ def read_again(
     if not runs:
         return lines, 0, 0
     strip, placed = reread.build_strip(gray, runs)
-    strip_path = tmp / "strip.png"
-    Image.fromarray(strip).save(strip_path, dpi=(dpi, dpi))
-    tsv = _tesseract(strip_path, tmp / "strip", other, f"--dpi {dpi} --psm 6", False, timeout, number)
-    second, _ = parse_tsv(tsv)
+    second, _ = parse_tsv(_read_strip(strip, tmp, other, dpi, timeout, number, library))
     merged, changed = reread.merge(words, placed, second, page_script)
     out = [TextLine(line.block, tuple(new)) for line, new in zip(lines, merged, strict=True) if new]
     return out, len(runs), changed
 
 
-def read_page(image: Path, number: int, dpi: int, languages: str, out_dir: Path, timeout: int) -> OcrPage:
+def read_page(
+    image: Path,
+    number: int,
+    dpi: int,
+    languages: str,
+    out_dir: Path,
+    timeout: float,
+    library: bool | None = None,
+) -> OcrPage:
     """OCR one cleaned page image into words, text and a one-page searchable PDF in out_dir.
 
     The page's model reads it all; the words in the other script are then read again with the
     other model (`read_again`), and the PDF's invisible text is written from the words dak keeps.
+    `library` chooses libtesseract (True) or the tesseract program (False); None: the library
+    when it can be loaded.
     """
     check_tesseract(languages)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"ocr-{number:04d}-") as tmp:
         base = Path(tmp) / "page"
-        tsv = _tesseract(image, base, languages, f"--dpi {dpi} --psm 3", True, timeout, number)
-        lines = parse_lines(tsv)
+        lines = parse_lines(_read_image(image, base, languages, dpi, timeout, number, library))
         started = time.perf_counter()
-        lines, runs, changed = read_again(image, lines, dpi, languages, Path(tmp), timeout, number)
+        lines, runs, changed = read_again(image, lines, dpi, languages, Path(tmp), timeout, number, library)
         if runs:
             log.info(
                 "page %d: second reading of %d runs with %s took %.2f s, %d changed",
