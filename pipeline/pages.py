@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline import ocr, preprocess
+from pipeline import ocr, preprocess, tiff
 from pipeline.config import OcrSettings
 from pipeline.model import CleanPage, OcrPage, Page
 from pipeline.text import normalise
@@ -26,7 +26,10 @@ def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
         path = path.with_suffix(".tif")
         height, width = image.shape
         bits = np.packbits(image > 127, axis=1)  # mode "1" rows, one bit a pixel, 1 = white
-        Image.frombytes("1", (width, height), bits.tobytes()).save(path, compression="group4", dpi=(dpi, dpi))
+        if not tiff.write_g4(bits, width, path, dpi):
+            Image.frombytes("1", (width, height), bits.tobytes()).save(
+                path, compression="group4", dpi=(dpi, dpi)
+            )
     else:
         path = path.with_suffix(".png")
         Image.fromarray(image).save(path, dpi=(dpi, dpi), compress_level=1)
@@ -90,8 +93,8 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
         )
     gray, _ = preprocess.crop_to_sheet(preprocess.load_gray(page.image))  # a phone photo's surround
     turn, skew = orientation(gray, page.dpi, work_dir, page.number)
-    upright = preprocess.rotate(gray, turn.rotate)
-    cleaned = preprocess.clean_page(upright, dpi=page.dpi, sheet=False, skew_near=skew)
+    upright = preprocess.rotate(gray, turn.rotate) if turn.rotate else gray
+    cleaned = preprocess.clean_page(upright, dpi=page.dpi, sheet=False, skew=skew)
     path = _save_for_ocr(cleaned.image, work_dir / f"page-{page.number:04d}.clean", page.dpi)
     return CleanPage(
         number=page.number,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import ocr, pages, preprocess
+from pipeline import ocr, pages, preprocess, tiff
 from pipeline.config import OcrSettings
 from pipeline.model import Page
 from samples.make_samples import degrade, make_spec, render_pages
@@ -106,6 +107,21 @@ def test_bitonal_page_saved_for_ocr_is_the_same_page_in_g4(tmp_path) -> None:
     with Image.open(path) as saved:
         assert saved.info["compression"] == "group4"
         assert saved.info["dpi"] == (300, 300)
+        assert len(saved.tag_v2[273]) == 1  # one strip: written by libtiff, not Pillow
+
+
+def test_bitonal_page_saved_by_pillow_where_libtiff_is_missing(tmp_path, monkeypatch) -> None:
+    image = np.full((120, 90), 255, np.uint8)
+    image[40:80, 10:70] = 0
+    monkeypatch.setattr(tiff, "_LIBTIFF", None)
+    path = pages._save_for_ocr(image, tmp_path / "page", 200)
+    assert np.array_equal(preprocess.load_gray(path), image)
+    with Image.open(path) as saved:
+        assert saved.info["compression"] == "group4" and saved.info["dpi"] == (200, 200)
+
+
+def test_opencv_runs_single_threaded_beside_the_page_pool() -> None:
+    assert cv2.getNumThreads() == 1  # set by importing pipeline.preprocess
 
 
 def test_ink_map_marks_where_the_page_has_ink() -> None:

@@ -47,6 +47,22 @@ def test_load_gray_reads_png_pgm_and_16_bit(tmp_path: Path, english: np.ndarray)
         assert np.array_equal(loaded, english), name
 
 
+def test_load_gray_reads_raster_pgm_directly_and_other_pgm_through_opencv(
+    tmp_path: Path, english: np.ndarray
+) -> None:
+    plain = tmp_path / "plain.pgm"  # what raster and pdftoppm write: read without a decoder
+    plain.write_bytes(b"P5\n%d %d\n255\n" % english.shape[::-1] + english.tobytes())
+    assert pp._read_pgm(plain) is not None
+    loaded = pp.load_gray(plain)
+    assert np.array_equal(loaded, english) and loaded.flags.writeable
+    deep = tmp_path / "deep.pgm"  # 16-bit: not the fast path, still read
+    cv2.imwrite(str(deep), english.astype(np.uint16) * 257)
+    assert pp._read_pgm(deep) is None and np.array_equal(pp.load_gray(deep), english)
+    cut = tmp_path / "cut.pgm"  # a page image cut short is not read as a whole page
+    cut.write_bytes(plain.read_bytes()[:-1000])
+    assert pp._read_pgm(cut) is None
+
+
 def test_load_gray_rejects_unreadable_and_missing_files(tmp_path: Path) -> None:
     bad = tmp_path / "scan.png"
     bad.write_bytes(b"this is not an image")
@@ -255,6 +271,16 @@ def test_clean_page_on_a_damaged_page(english: np.ndarray) -> None:
     assert "deskew" in cleaned.steps and cleaned.steps[-1] == "binarise"
     assert set(np.unique(cleaned.image).tolist()) <= {0, 255}
     assert abs(pp.estimate_skew(cleaned.image)) <= 0.3
+
+
+def test_clean_page_uses_a_skew_already_measured(english: np.ndarray) -> None:
+    page = pg.skew(english, 3.0)
+    measured = pp.guess_layout(page).skew
+    assert abs(measured - 3.0) <= 0.5
+    given = pp.clean_page(page, skew=measured)
+    assert given.skew == measured and "deskew" in given.steps
+    assert abs(pp.estimate_skew(given.image)) <= 0.3
+    assert pp.clean_page(english, skew=0.05).steps.count("deskew") == 0  # too small to resample for
 
 
 def test_clean_page_without_binarising_keeps_grey(english: np.ndarray) -> None:
