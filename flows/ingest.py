@@ -298,8 +298,15 @@ def ingest_files(
         max_workers=max(1, min(workers + 2, len(paths))), thread_name_prefix="ingest"
     ) as pool:
         futures = [pool.submit(contextvars.copy_context().run, one, i) for i in range(len(paths))]
-        for future in futures:
-            records.append(future.result())
-            if sink is not None:
-                sink(records[-1])
+        try:
+            for future in futures:
+                records.append(future.result())
+                if sink is not None:
+                    sink(records[-1])
+        except BaseException:
+            # a fault that is not the file's own (registry, signing key) or Ctrl-C: files not yet
+            # started are left for the next run (files start in order, so none waits on their turn)
+            for future in futures:
+                future.cancel()
+            raise
     return records

@@ -91,8 +91,11 @@ _DATE_FORMS = [
     regex.compile(
         r"(?<![\d/])(?P<d>[0-34]?\d)\s?[./-]\s?(?P<m>[014]?\d)\s?[./-]\s?(?P<y>(?:19|20)\d\d|\d\d)(?![\d/]|-\p{L})"
     ),
-    # not after a lone figure and a space: "9 3 MAY 2025" is a stamp's "2 3" misread, not the 3rd
-    regex.compile(rf"(?<!\d|(?:^|\D)\d\s){_DAY}(?:\s+of)?[\s./,-]*{_MONTH}[\s./,-]*{_YEAR}(?!\d)", _I),
+    # a one-figure day after a lone figure and a space is not a date: "9 3 MAY 2025" is a
+    # stamp's "2 3" misread, not the 3rd ("1 12 May 2025", a serial and a date, still is one)
+    regex.compile(
+        rf"(?<!\d)(?<!(?:^|\D)\d\s(?=\d(?!\d))){_DAY}(?:\s+of)?[\s./,-]*{_MONTH}[\s./,-]*{_YEAR}(?!\d)", _I
+    ),
     regex.compile(rf"{_B}{_MONTH}\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s*{_YEAR}(?!\d)", _I),
 ]
 # A rubber date stamp ("1 3 MAY 2025") whose year's last figures the ink smudged ("20%", "20?5")
@@ -353,9 +356,10 @@ def _letter_date(
         if _cites_other_letter(line.text) or (order > limit and line is not no_line):
             continue
         for m in _DATE_LABEL.finditer(line.text):
-            parsed = _labelled_date(line.text[m.end() :], received_on)
-            if parsed is None and not parse_date(line.text[m.end() :], received_on):
-                parsed = _date_below(page1, line, received_on)  # nothing dated after the label
+            rest = line.text[m.end() :]
+            parsed = _labelled_date(rest, received_on)
+            if parsed is None and not regex.search(r"[\p{L}\p{M}]", rest):
+                parsed = _date_below(page1, line, received_on)  # the label ends its line
             if parsed:
                 return parsed
     for line in page1[: limit + 1]:
@@ -395,7 +399,9 @@ def stamp_date(text: str, received_on: date) -> date | None:
             return None
         return value if value <= received_on else None
     for year in range(received_on.year, received_on.year - 2, -1):
-        if len(figures) == 4 and any(f.isdigit() and f != y for f, y in zip(figures, str(year), strict=True)):
+        if any(
+            f.isdigit() and f != y for f, y in zip(figures, str(year), strict=False)
+        ):  # a read figure disagrees
             continue
         try:
             value = date(year, month, day)
@@ -416,15 +422,19 @@ def _labelled_date(text: str, received_on: date) -> date | None:
 
 def _date_below(page1: list[_Line], line: _Line, received_on: date) -> date | None:
     """A date ending the line under `line`: a stamp put lower than the label it belongs to."""
-    at = page1.index(line)
+    at = next(i for i, ln in enumerate(page1) if ln is line)
     below = next((ln for ln in page1[at + 1 : at + 3] if ln.text.strip()), None)
     if below is None or _cites_other_letter(below.text):
         return None
+    if _SUBJECT_LABEL.match(below.text) or _REF_LABEL.match(below.text):
+        return None  # a date in the subject or a reference is another day's
     text = below.text.replace("\u093c", "").rstrip(" .,|")
     for form in (*_DATE_FORMS, _STAMP_DATE):
         for m in form.finditer(text):
             if m.end() == len(text):
-                return parse_date(m.group(0), received_on) or stamp_date(m.group(0), received_on)
+                found = parse_date(m.group(0), received_on) or stamp_date(m.group(0), received_on)
+                if found:
+                    return found
     return None
 
 

@@ -607,6 +607,7 @@ def test_stamped_date_after_a_hindi_label_with_ink_specks() -> None:
         ("13 MAY 20?5", date(2025, 5, 13)),  # the figure read agrees
         ("13 MAY 20?4", None),  # 2024: the figure read rules out the last year, and older is no guess
         ("2 3 MAY 2O25", date(2025, 5, 23)),  # an O for the 0 of a whole year
+        ("13 MAY 201", None),  # three figures read: the 1 rules out 2025 and 2026
     ],
 )
 def test_smudged_stamp_year_is_the_latest_before_receipt(stamp: str, expected: date | None) -> None:
@@ -618,6 +619,22 @@ def test_day_after_a_stray_figure_is_not_taken_alone() -> None:
     # a stamp's "2 3 MAY 2025" read "9 3": no day begins with 9, and 3 May would be a wrong date
     assert parse_date("9 3 MAY 2025", RECEIVED) is None
     assert parse_date("2 3 MAY 2025", RECEIVED) == date(2025, 5, 23)
+    # a serial number and then a date with a two-figure day is still a date
+    assert parse_date("1 12 May 2025", RECEIVED) == date(2025, 5, 12)
+    assert parse_date("S.No. 2 15 May 2025", RECEIVED) == date(2025, 5, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "श्रम मंत्रालय, नई दिल्ली\nविषय: बैठक का कार्यवृत्त 15.05.2025\n",  # दि of दिल्ली is no date label
+        "Dated the\nSub: Minutes of the meeting held on 15th May, 2025\n",
+        "No. 12/3/2025-Admn   Dated:\nSubject: Review of the meeting held on 15 May 2025\n",
+        "No. 12/3/2025-Admn   Date:\nRef: this office letter of 15 May 2025\n",
+    ],
+)
+def test_a_date_in_the_subject_under_an_empty_label_is_not_the_letter_date(text: str) -> None:
+    assert extract_letter(text, RECEIVED).letter_date is None
 
 
 @pytest.mark.parametrize(
