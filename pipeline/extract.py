@@ -227,7 +227,8 @@ def _clean_number(value: str) -> str:
     value = collapse_spaces(regex.split(r"\s[|।]\s", value)[0])
     # An e-Office number always starts "E-": OCR of a Hindi page reads that E as £, € or 6.
     value = regex.sub(r"(?<![\p{L}\p{N}])(?:[£€]E|[£€6])-(?=\s?\d{4,7}(?:/20\d\d-\d\d|\)))", "E-", value)
-    value = regex.sub(r"^(?:N|\\)[o0O]{1,2}\.\s+(?=\S*\d)", "", value)  # a second "No." OCR garbled
+    # a second "No." OCR garbled (N0., \o., or 0. where the N was lost; after a bilingual label's /)
+    value = regex.sub(r"^[\s/]*(?:N|\\)?[o0O]{1,2}\.\s+(?=\S*\d)", "", value)
     # Office codes are letters: a 0 closing a run of capitals (CM0, DA0) is the letter O.
     value = regex.sub(r"(?<=(?:^|[/\-(])[A-Z]{2,})0(?=$|[/\-)])", "O", value)
     # Within a run of figures an O is a 0 and an l or I a 1 (2O25, 48l76); within a run of small

@@ -561,6 +561,7 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
         ("पत्रांक/No. N00. 802/LE/2025-26", "802/LE/2025-26"),
         ("क्रमांक £E-42581/2025-26", "E-42581/2025-26"),
         ("No. 12/A0/2025", "12/A0/2025"),  # one capital and a 0: left alone
+        ("पत्र सं./ 0. DSO-2440/2025 दिनांक/Date: 19/06/2025", "DSO-2440/2025"),  # "No." lost its N
     ],
 )
 def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
