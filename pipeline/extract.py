@@ -110,9 +110,10 @@ _DATE_LABEL = regex.compile(
 )
 
 # --- subject, salutation, addressee, sender -------------------------------------------------
-# `Sub:` is also read `Suh:`, `Svb:` or `5ub:` by OCR on a faint or thickened scan
+# `Sub:` is also read `Suh:`, `Svb:` or `5ub:` by OCR on a faint or thickened scan, and an ink
+# speck in the margin can come before the label (`. विषय/Subject:`)
 _SUBJECT_LABEL = regex.compile(
-    r"^\s*(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?)\s*",
+    r"^\s*(?:[.,'`‘’|*]\s*)?(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?)\s*",
     _I,
 )
 _SALUTATION = regex.compile(
@@ -228,7 +229,9 @@ def _clean_number(value: str) -> str:
     # An e-Office number always starts "E-": OCR of a Hindi page reads that E as £, € or 6.
     value = regex.sub(r"(?<![\p{L}\p{N}])(?:[£€]E|[£€6])-(?=\s?\d{4,7}(?:/20\d\d-\d\d|\)))", "E-", value)
     # a second "No." OCR garbled (N0., \o., or 0. where the N was lost; after a bilingual label's /)
-    value = regex.sub(r"^[\s/]*(?:N|\\)?[o0O]{1,2}\.\s+(?=\S*\d)", "", value)
+    value = regex.sub(
+        r"^[\s/]*(?:(?:N|\\)[o0O०]{1,2}[.:]{1,2}\s*|[o0O०]{1,2}[.:]{1,2}\s+)(?=\S*\d)", "", value
+    )
     # Office codes are letters: a 0 closing a run of capitals (CM0, DA0) is the letter O.
     value = regex.sub(r"(?<=(?:^|[/\-(])[A-Z]{2,})0(?=$|[/\-)])", "O", value)
     # Within a run of figures an O is a 0 and an l or I a 1 (2O25, 48l76); within a run of small

@@ -562,13 +562,14 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
         ("क्रमांक £E-42581/2025-26", "E-42581/2025-26"),
         ("No. 12/A0/2025", "12/A0/2025"),  # one capital and a 0: left alone
         ("पत्र सं./ 0. DSO-2440/2025 दिनांक/Date: 19/06/2025", "DSO-2440/2025"),  # "No." lost its N
+        ("क्रमांक/ N०.: 167/रिट/2025", "167/रिट/2025"),  # "/No.:" read apart from its Hindi label
     ],
 )
 def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
     assert extract_letter(printed + "\nविषय: परीक्षण पत्र\n", RECEIVED).letter_no == expected
 
 
-@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:"])
+@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:", ". Sub:", "| Subject:"])
 def test_subject_label_as_ocr_misreads_it(label: str) -> None:
     text = (
         "Member of Legislative Assembly, Assandh\nRef. No.: MLA/KAR/2025/511\nDate : 10.04.2025\n"
