@@ -479,6 +479,14 @@ def _is_stop(text: str) -> bool:
     )
 
 
+# a line ending on one of these words goes on below, however short it looks (character counts
+# are a poor measure of width on a page of Hindi and English)
+_DANGLING = regex.compile(
+    r"(?:\b(?:and|or|of|the|for|to|in|on|with|by|from|at|under|vs\.?)|(?<![\p{L}\p{M}])(?:एवं|तथा|व|और|के|की|का|में|से|को|हेतु))\s*$",
+    _I,
+)
+
+
 def _continued(page1: list[_Line], first: int, head: str, max_extra: int = 2) -> str:
     """`head` followed by up to `max_extra` wrapped lines, stopping at a blank line, label or salutation."""
     parts = [head]
@@ -487,8 +495,8 @@ def _continued(page1: list[_Line], first: int, head: str, max_extra: int = 2) ->
     for line in page1[first + 1 : first + 1 + max_extra]:
         if _is_stop(line.text) or _SUBJECT_END.search(parts[-1]) or _MARKING.match(line.text):
             break
-        if len(collapse_spaces(previous)) < 0.75 * full:
-            break  # the line above ended short of the margin: the subject ended there
+        if len(collapse_spaces(previous)) < 0.75 * full and not _DANGLING.search(previous):
+            break  # the line above ended short of the margin (not on "and", "of", "के"): the subject ended there
         parts.append(line.text.strip())
         previous = line.text
     return collapse_spaces(" ".join(parts))

@@ -542,6 +542,23 @@ def test_subject_ends_where_its_line_stops_short() -> None:
     assert extract_letter(text, RECEIVED).subject == "Biometric attendance of all employees"
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Sub: W.P.(C) No. 4849/2025 - Rajesh Kumar vs. State of Haryana and", "others"),
+        ("विषय: ग्राम पंचायत भवन की मरम्मत एवं", "रंग-रोगन के संबंध में।"),
+    ],
+)
+def test_subject_line_ending_on_and_goes_on_below(first: str, second: str) -> None:
+    # Hindi body lines hold more characters than the English subject line is wide: only the
+    # dangling "and" / "एवं" tells that the subject goes on
+    body = (
+        "इस कार्यालय के पत्रांक दिनांक के क्रम में आपको सूचित किया जाता है कि उक्त प्रकरण में शीघ्र कार्यवाही अपेक्षित है\n" * 6
+    )
+    letter = extract_letter(f"No. 12/2025-Admn\n{first}\n{second}\nमहोदय,\n{body}", RECEIVED)
+    assert letter.subject == f"{first.split(':', 1)[1].strip()} {second}"
+
+
 def test_number_stops_at_a_garbled_bilingual_date_label() -> None:
     letter = extract_letter("Invoice No. GS/2025-26/8616 fei/Date: 11-09-25\nविषय: बीजक\n", RECEIVED)
     assert letter.letter_no == "GS/2025-26/8616"
