@@ -248,7 +248,7 @@ def _clean_number(value: str) -> str:
         value = value[1:]
     if value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1]
-    return value.strip(" .,;:|।-–/")
+    return value.strip(" .,;:|।-–/`'‘’")  # and ink specks OCR reads as quotes
 
 
 def _number_candidates(line: str) -> list[tuple[int, str, str]]:

@@ -580,6 +580,7 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
         ("No. 12/A0/2025", "12/A0/2025"),  # one capital and a 0: left alone
         ("पत्र सं./ 0. DSO-2440/2025 दिनांक/Date: 19/06/2025", "DSO-2440/2025"),  # "No." lost its N
         ("क्रमांक/ N०.: 167/रिट/2025", "167/रिट/2025"),  # "/No.:" read apart from its Hindi label
+        ("क्रमांक: वि.स.स./प्रश्न/2025/2455 `", "वि.स.स./प्रश्न/2025/2455"),  # an ink speck read as `
     ],
 )
 def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
