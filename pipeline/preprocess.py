@@ -33,7 +33,6 @@ COARSE_STEP = 1.0  # degrees between the angles of the first skew scan
 MIDDLE_STEP = 0.25
 FINE_STEP = 0.05
 SEARCH_POINTS = 60_000  # ink points the coarse and middle scans look at (the fine one sees all)
-SKEW_HINT_REACH = 1.0  # degrees around a known skew (from the orientation look) searched again
 PAPER_LEVEL = 230.0  # grey level paper is divided to, leaving headroom for its noise
 MIN_SKEW_TO_CORRECT = 0.1  # degrees; smaller skews are left alone (resampling costs sharpness)
 A4_SHORT_SIDE_INCHES = 8.27
@@ -244,21 +243,12 @@ def _best_angle(xs: np.ndarray, ys: np.ndarray, max_angle: float) -> tuple[float
 # skew and orientation
 
 
-def estimate_skew(
-    image: np.ndarray, *, max_angle: float = MAX_SKEW_DEGREES, near: float | None = None
-) -> float:
-    """Degrees the text lines are turned counter-clockwise (projection-profile search); 0.0 if no text.
-
-    `near` is a skew already measured on this page (by `guess_layout`): only the angles within
-    SKEW_HINT_REACH of it are searched again.
-    """
+def estimate_skew(image: np.ndarray, *, max_angle: float = MAX_SKEW_DEGREES) -> float:
+    """Degrees the text lines are turned counter-clockwise (projection-profile search); 0.0 if no text."""
     xs, ys, _ = _ink_points(image)
     if xs.size < 50:
         return 0.0
-    if near is None:
-        angle, _ = _best_angle(xs, ys, max_angle)
-    else:
-        angle, _ = _refine(xs, ys, near, SKEW_HINT_REACH)
+    angle, _ = _best_angle(xs, ys, max_angle)
     return round(angle, 2)
 
 

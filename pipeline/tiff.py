@@ -42,11 +42,7 @@ _WIDTH, _LENGTH, _ROWS_PER_STRIP, _XRESOLUTION, _YRESOLUTION = 256, 257, 278, 28
 
 
 def write_g4(bits: np.ndarray, width: int, path: Path, dpi: int) -> bool:
-    """Packed rows (1 = white) as a one-strip CCITT G4 TIFF through libtiff; False if that failed.
-
-    Pillow takes three to four times as long: it unpacks the bits to a byte a pixel and packs
-    them again row by row before libtiff sees them.
-    """
+    """Packed rows (1 = white) as a one-strip CCITT G4 TIFF through libtiff; False if that failed."""
     if _LIBTIFF is None:
         return False
     tif = _LIBTIFF.TIFFOpen(str(path).encode(), b"w")
