@@ -729,9 +729,9 @@ def binarise(image: np.ndarray, *, window: int | None = None, k: float = 0.2) ->
     half = _halve(image)
     size = min(_odd(size / 2), _odd(min(half.shape) - 2))
     border = cv2.BORDER_REFLECT
-    mean = cv2.boxFilter(half, cv2.CV_32F, (size, size), borderType=border)
+    mean: np.ndarray = np.asarray(cv2.boxFilter(half, cv2.CV_32F, (size, size), borderType=border))
     # threshold = mean * (std * k / 128 + 1 - k), worked out in place: no temporaries to allocate
-    threshold = cv2.sqrBoxFilter(half, cv2.CV_32F, (size, size), borderType=border)
+    threshold: np.ndarray = np.asarray(cv2.sqrBoxFilter(half, cv2.CV_32F, (size, size), borderType=border))
     threshold -= mean * mean
     np.maximum(threshold, 0.0, out=threshold)
     np.sqrt(threshold, out=threshold)  # the local standard deviation
