@@ -22,6 +22,7 @@ from pipeline.model import Document, FileKind, OcrPage, Word
 
 PRODUCER = "dak"
 GLYPH_WIDTH = 0.5  # advance of every glyph of tesseract's GlyphLessFont, in text space units per point
+EM_PER_WORD_HEIGHT = 1.2  # font size over a line's median word height (bench/ocr.py: best of 1.0-1.3)
 
 
 def assemble(document: Document, pages: list[OcrPage]) -> PdfWriter:
@@ -78,9 +79,21 @@ def write_text_layer(source: Path, target: Path, lines: Sequence[Sequence[Word]]
         writer.write(out)
 
 
+def font_size(words: Sequence[Word], dpi: int) -> float:
+    """The invisible text's font size for one line, in points: its words' median height, a little enlarged.
+
+    pdftotext groups words into lines, blocks and columns by font size, so the size must follow
+    the printed type. The line's whole extent does not: one tall outlier (a table rule read as
+    `|`, a punch hole, a word from a skewed neighbour) makes the line's size jump, and then
+    pdftotext splits paragraphs or reads a table by columns. The median word's box is close to
+    the type's height from ascender to descender; EM_PER_WORD_HEIGHT makes it about an em.
+    """
+    return max(1.0, EM_PER_WORD_HEIGHT * statistics.median(w.height for w in words) * 72.0 / dpi)
+
+
 def _line_ops(words: Sequence[Word], font: str, page_height: float, dpi: int) -> bytes:
     scale = 72.0 / dpi
-    size = max(1.0, (max(w.top + w.height for w in words) - min(w.top for w in words)) * scale)
+    size = font_size(words, dpi)
     baseline = page_height - statistics.median(w.top + w.height for w in words) * scale
     parts = []
     for index, word in enumerate(words):
