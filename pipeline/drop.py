@@ -215,7 +215,7 @@ def _move_no_replace(source: Path, target_dir: Path) -> Path | None:
         except FileNotFoundError:  # another process moved it first: it is theirs
             os.unlink(target)
             return None
-        store._fsync_dir(target_dir)
+        store.fsync_dir(target_dir)
         return target
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -274,7 +274,7 @@ def finish(
         (json.dumps(note, ensure_ascii=False, indent=2, default=str) + "\n").encode(),
     )
     os.rename(claim.path, target)
-    store._fsync_dir(target_dir)
+    store.fsync_dir(target_dir)
     claim.release()
     return target
 

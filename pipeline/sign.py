@@ -16,7 +16,6 @@ import os
 import secrets
 import subprocess
 import tempfile
-import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +62,7 @@ from pipeline.errors import (
     VerificationError,
 )
 from pipeline.stamp import STAMP_HEIGHT_PT, STAMP_WIDTH_PT, DiaryStamp, stamp_lines
+from pipeline.store import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -200,33 +200,6 @@ class VerificationReport:
 # --- files -------------------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    """Write data to path via a same-directory temporary file, fsync and rename; created with `mode`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 @contextlib.contextmanager
 def _locked(keys_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on keys_dir so two workers never generate two different dev keys."""
@@ -329,9 +302,9 @@ def _generate_development_keys(keys_dir: Path, office_name: str) -> None:
     p12 = pkcs12.serialize_key_and_certificates(
         name=b"dak development signer", key=key, cert=cert, cas=[ca_cert], encryption_algorithm=encryption
     )
-    _write_atomic(keys_dir / DEV_PASSPHRASE, passphrase.encode() + b"\n", 0o600)
-    _write_atomic(keys_dir / DEV_PKCS12, p12, 0o600)
-    _write_atomic(keys_dir / DEV_CA_PEM, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    write_atomic(keys_dir / DEV_PASSPHRASE, passphrase.encode() + b"\n", 0o600)
+    write_atomic(keys_dir / DEV_PKCS12, p12, 0o600)
+    write_atomic(keys_dir / DEV_CA_PEM, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 def _read_dev_passphrase(keys_dir: Path) -> bytes:
@@ -355,7 +328,7 @@ def _restore_ca_pem(keys_dir: Path) -> None:
         ) from exc
     if not cas:
         raise SigningError(f"The development key {keys_dir / DEV_PKCS12} holds no CA certificate.")
-    _write_atomic(keys_dir / DEV_CA_PEM, cas[-1].public_bytes(serialization.Encoding.PEM), 0o644)
+    write_atomic(keys_dir / DEV_CA_PEM, cas[-1].public_bytes(serialization.Encoding.PEM), 0o644)
 
 
 def ensure_development_keys(keys_dir: Path, office_name: str) -> DevKeys:
@@ -987,7 +960,7 @@ def sign_pdf(
         raise SigningError(f"Could not sign the PDF for {stamp.diary_no}: {exc}") from exc
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(output, out.getvalue(), 0o644)
+    write_atomic(output, out.getvalue(), 0o644)
 
 
 # --- verification ------------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -20,10 +21,15 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub("-", text).strip("-.") or "unnamed"
 
 
-def write_atomic(path: Path, data: bytes) -> str:
-    """Write bytes under a temporary name, fsync, then rename into place; return their sha256."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> str:
+    """Write bytes under a temporary name, fsync, then rename into place; return their sha256.
+
+    The file is created with `mode` (0o644: other accounts in the office can read receipts and
+    reason files; 0o600 for signing keys). A reader never sees a half-written file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -31,16 +37,20 @@ def write_atomic(path: Path, data: bytes) -> str:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return hashlib.sha256(data).hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable; a file system that cannot sync a folder (EINVAL) is let be."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
     finally:
         os.close(fd)
 
