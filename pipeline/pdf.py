@@ -83,10 +83,11 @@ def font_size(words: Sequence[Word], dpi: int) -> float:
     """The invisible text's font size for one line, in points: its words' median height, a little enlarged.
 
     pdftotext groups words into lines, blocks and columns by font size, so the size must follow
-    the printed type. The line's whole extent does not: one tall outlier (a table rule read as
-    `|`, a punch hole, a word from a skewed neighbour) makes the line's size jump, and then
-    pdftotext splits paragraphs or reads a table by columns. The median word's box is close to
-    the type's height from ascender to descender; EM_PER_WORD_HEIGHT makes it about an em.
+    the printed type. The line's whole extent does not: one tall outlier (a punch hole or the
+    page's edge read as `|`, a rule, a stray mark) makes the line's size jump, and then pdftotext
+    moves the line elsewhere on the page, runs its words together or splits its paragraph. The
+    median word's box is close to the type's height from ascender to descender;
+    EM_PER_WORD_HEIGHT makes it about an em.
     """
     return max(1.0, EM_PER_WORD_HEIGHT * statistics.median(w.height for w in words) * 72.0 / dpi)
 

@@ -958,9 +958,7 @@ def sign_pdf(
         ) from exc
     except Exception as exc:
         raise SigningError(f"Could not sign the PDF for {stamp.diary_no}: {exc}") from exc
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, out.getvalue(), 0o644)
+    write_atomic(Path(output), out.getvalue(), 0o644)
 
 
 # --- verification ------------------------------------------------------------------------------
