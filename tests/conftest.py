@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
+
+# A shell starts a background job (`make test &`) with Ctrl-C ignored, and an ignored signal stays
+# ignored in every program the tests start: the interrupt and shutdown tests would then see dak
+# ignore Ctrl-C. A handler, unlike "ignore", is reset to the default in a started program.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 DEVANAGARI_FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
