@@ -1,7 +1,10 @@
 """Raster: every input page as a grayscale image on disk at a working resolution (owns all poppler calls).
 
 Pages are produced one at a time, so a 200-page PDF never sits in memory at once. PDF pages that
-already carry text (born-digital letters) keep that text and are not OCR'd again.
+already carry printed text (born-digital letters) keep that text and are not OCR'd again; a
+scanner's own OCR layer (invisible text over the scan), text typed in a legacy Hindi font
+(Kruti Dev and kin put Devanagari glyphs on Latin letters) and text that does not map to Unicode
+are not trusted: those pages are read like scans.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pdf2image
+import regex
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 from PIL import Image, ImageOps
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import ContentStream, DictionaryObject
 
 from pipeline.config import LimitSettings
 from pipeline.errors import MissingProgramError, RasterError
@@ -25,14 +31,118 @@ A4_LONG_SIDE_INCHES = 11.69
 RASTER_TIMEOUT_SECONDS = 300
 
 
+MAX_UNMAPPED_SHARE = 0.05  # more of the text than this in private-use or replacement characters: unreadable
+INVISIBLE_MODES = (3, 7)  # text render modes that paint nothing: the mark of an OCR layer over a scan
+FORM_DEPTH = 3  # form XObjects nested deeper than this are not looked into
+# Hindi typing fonts that draw Devanagari on Latin code points: their "text" is `fo"k;` for विषय
+LEGACY_HINDI_FONT = regex.compile(
+    r"kruti|devlys|chanakya|shusha|shree[-_ ]?dev|dv[-_ ]?tt|aps[-_ ]?dv|agra\b|kundli|akruti|walkman",
+    regex.I,
+)
+_TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
+
+
 def text_layer(pdf_page: object) -> str | None:
-    """The page's own text if it has a real text layer, else None."""
+    """The page's own printed text if it has a text layer worth trusting, else None (read it as a scan)."""
     try:
+        if _legacy_hindi_font(pdf_page) or not _shows_printed_text(pdf_page):
+            return None
         text = pdf_page.extract_text() or ""  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on odd fonts; then we OCR the page
         return None
     letters = sum(ch.isalpha() for ch in text)
-    return text if letters >= MIN_TEXT_LETTERS else None
+    if letters < MIN_TEXT_LETTERS or _unmapped_share(text) > MAX_UNMAPPED_SHARE:
+        return None
+    return text
+
+
+def _unmapped_share(text: str) -> float:
+    """The share of characters a font gave no real Unicode for (private use, U+FFFD, controls)."""
+    shown = [ch for ch in text if not ch.isspace()]
+    odd = sum(1 for ch in shown if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or ord(ch) < 32)
+    return odd / max(len(shown), 1)
+
+
+def _fonts(resources: object, depth: int = 0) -> Iterator[str]:
+    """Base font names used on a page (its form XObjects included)."""
+    if not isinstance(resources, DictionaryObject):
+        return
+    fonts = resources.get("/Font")
+    if isinstance(fonts, DictionaryObject):
+        for ref in fonts.values():
+            font = ref.get_object()
+            if isinstance(font, DictionaryObject):
+                yield str(font.get("/BaseFont", ""))
+    for form in _forms(resources, depth):
+        yield from _fonts(form.get("/Resources"), depth + 1)
+
+
+def _forms(resources: DictionaryObject, depth: int) -> Iterator[DictionaryObject]:
+    xobjects = resources.get("/XObject")
+    if depth >= FORM_DEPTH or not isinstance(xobjects, DictionaryObject):
+        return
+    for ref in xobjects.values():
+        xobject = ref.get_object()
+        if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
+            yield xobject
+
+
+def _legacy_hindi_font(pdf_page: object) -> bool:
+    resources = pdf_page.get("/Resources")  # type: ignore[attr-defined]
+    return any(
+        LEGACY_HINDI_FONT.search(name) for name in _fonts(resources.get_object() if resources else None)
+    )
+
+
+def _shows_printed_text(pdf_page: object) -> bool:
+    """True unless most of the page's text is invisible (render mode 3 or 7, in its content or its
+    forms): a scan under a scanner's OCR layer, perhaps with a few painted words (a scanner's date line)."""
+    reader = pdf_page.pdf  # type: ignore[attr-defined]
+    contents = pdf_page.get_contents()  # type: ignore[attr-defined]
+    if contents is None:
+        return False
+    resources = pdf_page.get("/Resources")  # type: ignore[attr-defined]
+    try:
+        painted, hidden = _text_shown(contents, reader, resources.get_object() if resources else None, 0)
+    except (PdfReadError, ValueError, TypeError, KeyError):
+        return True  # cannot tell: trust the text
+    return painted >= hidden
+
+
+def _text_shown(stream: object, reader: object, resources: object, depth: int) -> tuple[int, int]:
+    """Bytes of text a content stream paints and hides."""
+    painted = hidden = 0
+    mode, saved = 0, []
+    forms = {}
+    if isinstance(resources, DictionaryObject):
+        xobjects = resources.get("/XObject")
+        if isinstance(xobjects, DictionaryObject) and depth < FORM_DEPTH:
+            forms = {str(k): v.get_object() for k, v in xobjects.items()}
+    for operands, operator in ContentStream(stream, reader).operations:
+        if operator == b"Tr" and operands:
+            mode = int(operands[0])
+        elif operator == b"q":
+            saved.append(mode)
+        elif operator == b"Q" and saved:
+            mode = saved.pop()
+        elif operator in _TEXT_SHOWING and operands:
+            shown = operands[-1]
+            size = (
+                sum(len(s) for s in shown if isinstance(s, bytes | str))
+                if isinstance(shown, list)
+                else len(shown)
+            )
+            if mode in INVISIBLE_MODES:
+                hidden += size
+            else:
+                painted += size
+        elif operator == b"Do" and operands:
+            form = forms.get(str(operands[0]))
+            if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
+                inner = form.get("/Resources")
+                p, h = _text_shown(form, reader, inner.get_object() if inner else resources, depth + 1)
+                painted, hidden = painted + p, hidden + h
+    return painted, hidden
 
 
 def _fit_dpi(width_in: float, height_in: float, dpi: int, max_pixels: int, name: str) -> int:

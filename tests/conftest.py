@@ -49,9 +49,21 @@ def pdf_file(objects: list[str], version: str = "1.7") -> bytes:
     return out
 
 
-def make_text_pdf(path: Path, lines: list[str]) -> Path:
-    """A born-digital one-page PDF (Helvetica text), written by hand with a correct xref table."""
-    content = "BT /F1 12 Tf 72 760 Td 16 TL " + " ".join(
+def make_text_pdf(
+    path: Path,
+    lines: list[str],
+    *,
+    before: str = "",
+    font: str = "Helvetica",
+    font_extra: str = "",
+    extra_objects: tuple[str, ...] = (),
+) -> Path:
+    """A born-digital one-page PDF (Helvetica text), written by hand with a correct xref table.
+
+    `before` goes ahead of the text in the content stream (`3 Tr` makes it invisible, as an OCR
+    layer is); `font`, `font_extra` and `extra_objects` (numbered from 6) change the font.
+    """
+    content = f"{before} BT /F1 12 Tf 72 760 Td 16 TL " + " ".join(
         f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines
     )
     content += " ET"
@@ -60,8 +72,9 @@ def make_text_pdf(path: Path, lines: list[str]) -> Path:
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
         "/Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        f"<< /Type /Font /Subtype /Type1 /BaseFont /{font} /Encoding /WinAnsiEncoding {font_extra}>>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        *extra_objects,
     ]
     path.write_bytes(pdf_file(objects, version="1.4"))
     return path

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from pipeline.config import LimitSettings
 from pipeline.intake import take_in
 from pipeline.raster import rasterise
-from tests.conftest import make_text_pdf
+from tests.conftest import make_text_pdf, render_lines
 
 LIMITS = LimitSettings()
 
@@ -23,6 +25,82 @@ def test_born_digital_pdf_keeps_its_text(tmp_path: Path) -> None:
         assert image.mode == "L"
         assert abs(image.width - 595 / 72 * 100) <= 1.5
         assert abs(image.height - 842 / 72 * 100) <= 1.5
+
+
+LETTER = ["Office of the Collector, Hisar", "Subject: Annual inspection of records in the Dak section"]
+
+
+SCANNER_LINE = "BT /F1 6 Tf 400 20 Td (Scanned 08-12-2026 10:42) Tj ET"
+
+
+@pytest.mark.parametrize(
+    ("before", "trusted"),
+    [
+        ("3 Tr", False),
+        ("7 Tr", False),
+        (f"{SCANNER_LINE} 3 Tr", False),
+        ("q 3 Tr Q", True),
+        ("0 Tr", True),
+        ("BT 3 Tr (hidden) Tj ET 0 Tr", True),
+    ],
+    ids=[
+        "invisible",
+        "invisible-clip",
+        "invisible-under-a-printed-line",
+        "invisible-undone-by-Q",
+        "painted",
+        "painted-with-a-hidden-word",
+    ],
+)
+def test_invisible_text_is_an_ocr_layer_not_the_letters_text(
+    tmp_path: Path, before: str, trusted: bool
+) -> None:
+    document = take_in(make_text_pdf(tmp_path / "layer.pdf", LETTER, before=before), LIMITS)
+    page = next(iter(rasterise(document, tmp_path / "work", 100, LIMITS)))
+    assert (page.text_layer is not None) is trusted
+
+
+def test_a_scanners_searchable_pdf_is_read_again(tmp_path: Path) -> None:
+    """Tesseract's own searchable PDF (page image under invisible text) is what scanners make."""
+    image = tmp_path / "scan.png"
+    render_lines(["Government of Haryana", *LETTER], dpi=150).save(image, dpi=(150, 150))
+    subprocess.run(
+        ["tesseract", str(image), str(tmp_path / "scan"), "-l", "eng", "pdf"], check=True, capture_output=True
+    )
+    assert (
+        "Annual"
+        in subprocess.run(
+            ["pdftotext", str(tmp_path / "scan.pdf"), "-"], check=True, capture_output=True, text=True
+        ).stdout
+    )
+    page = next(iter(rasterise(take_in(tmp_path / "scan.pdf", LIMITS), tmp_path / "work", 150, LIMITS)))
+    assert page.text_layer is None
+
+
+def test_text_in_a_legacy_hindi_font_is_not_trusted(tmp_path: Path) -> None:
+    """Kruti Dev types विषय as `fo"k;`: the page must be read from its image."""
+    hindi = ['fo"k; & okf"kZd fujh{k.k ds lEca/k esa', 'mi;qZDr fo"k; ij funs"kkuqlkj dk;Zokgh dh tk;sA']
+    document = take_in(make_text_pdf(tmp_path / "kruti.pdf", hindi, font="ABCDEF+KrutiDev010"), LIMITS)
+    assert next(iter(rasterise(document, tmp_path / "work", 100, LIMITS))).text_layer is None
+    document = take_in(make_text_pdf(tmp_path / "plain.pdf", hindi), LIMITS)
+    assert next(iter(rasterise(document, tmp_path / "work2", 100, LIMITS))).text_layer is not None
+
+
+def test_text_without_unicode_is_not_trusted(tmp_path: Path) -> None:
+    """A font whose ToUnicode map sends some glyphs (here capitals, figures, spaces) to the private use area."""
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Odd def "
+        "1 begincodespacerange <00> <FF> endcodespacerange "
+        "1 beginbfrange <20> <5A> <E020> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    path = make_text_pdf(
+        tmp_path / "odd.pdf",
+        LETTER,
+        font_extra="/ToUnicode 6 0 R ",
+        extra_objects=(f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",),
+    )
+    page = next(iter(rasterise(take_in(path, LIMITS), tmp_path / "work", 100, LIMITS)))
+    assert page.text_layer is None
 
 
 def test_image_only_pdf_pages_are_rasterised_at_dpi(tmp_path: Path) -> None:
