@@ -19,8 +19,12 @@ def full_text(pages: list[OcrPage]) -> str:
 
 
 def ocr_confidence(pages: list[OcrPage]) -> float:
-    """The weakest page's mean word confidence: one unreadable page is enough to need review."""
-    return min((p.confidence for p in pages), default=0.0)
+    """The weakest page's mean word confidence: one unreadable page is enough to need review.
+
+    Blank pages (the empty backs of a duplex scan) have nothing to doubt and do not count, unless
+    every page is blank: a letter with nothing on it needs a clerk's eye.
+    """
+    return min((p.confidence for p in pages if not p.blank), default=0.0)
 
 
 def due_date(received_at: datetime, days: int | None) -> date | None:
@@ -52,7 +56,7 @@ def new_receipt(
         letter=letter,
         classification=classification,
         ocr_confidence=confidence,
-        page_confidences=tuple(p.confidence for p in pages),
+        page_confidences=tuple(None if p.blank else p.confidence for p in pages),
         needs_review=confidence < settings.ocr.review_below,
         ocr_text=full_text(pages),
         due_date=due_date(received_at, due_days),

@@ -92,6 +92,7 @@ class CleanPage:
     skew: float = 0.0  # degrees of skew corrected
     script: str | None = None  # script reported by orientation detection, e.g. "Devanagari", "Latin"
     text_layer: str | None = None
+    blank: bool = False  # next to no ink once cleaned: a duplex scan's empty back, a separator sheet
     ink: np.ndarray | None = field(
         default=None, repr=False, compare=False
     )  # page 1's small map for the stamp
@@ -118,6 +119,7 @@ class OcrPage:
     languages: str  # tesseract languages used, e.g. "hin+eng"; "" for a text layer
     pdf: Path | None  # one-page PDF: page image plus invisible text; None for a text-layer page
     words: tuple[Word, ...] = ()
+    blank: bool = False  # nothing to read: its confidence does not count towards review
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ class Receipt:
     references: tuple[str, ...] = ()
     due_date: date | None = None
     needs_review: bool = False
-    page_confidences: tuple[float, ...] = ()  # mean word confidence of each page, 0..1
+    page_confidences: tuple[float | None, ...] = ()  # mean word confidence of each page, 0..1; None: blank
     diarised_at: datetime | None = None
     confirmed: bool = False  # a clerk confirmed the fields as read (`dak receipts confirm`)
 

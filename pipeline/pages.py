@@ -17,6 +17,9 @@ from pipeline.text import normalise
 OSD_DPI = 150  # orientation and script detection read a half-size copy: as reliable, much faster
 UPRIGHT_MIN_CONFIDENCE = 0.4  # an OpenCV "upright" this sure skips tesseract's orientation pass
 GUESS_MIN_CONFIDENCE = 0.3  # a turn OpenCV is this sure of is made when tesseract cannot tell
+# a cleaned page with less ink than this share is blank: one short line (`Encl: as above`) at
+# 300 dpi is 0.03%, an empty page's specks, bleed-through and punch holes are cleaned to 0
+BLANK_INK_SHARE = 0.0002
 
 
 def _save_for_ocr(image: np.ndarray, path: Path, dpi: int) -> Path:
@@ -103,6 +106,7 @@ def prepare_page(page: Page, work_dir: Path) -> CleanPage:
         rotation=turn.rotate,
         skew=cleaned.skew,
         script=turn.script,
+        blank=np.count_nonzero(cleaned.image < 128) < BLANK_INK_SHARE * cleaned.image.size,
         ink=ink_map(cleaned.image) if page.number == 1 else None,
     )
 
@@ -115,7 +119,7 @@ def read_page(page: CleanPage, work_dir: Path, settings: OcrSettings) -> OcrPage
         )
     languages = ocr.languages_for(page.script, settings.languages)
     result = ocr.read_page(page.image, page.number, page.dpi, languages, work_dir, settings.timeout_seconds)
-    return replace(result, text=normalise(result.text))
+    return replace(result, text=normalise(result.text), blank=page.blank)
 
 
 def ink_map(gray: np.ndarray, max_side: int = 600) -> np.ndarray:

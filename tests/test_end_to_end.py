@@ -218,3 +218,30 @@ def test_bad_files_are_quarantined_with_a_reason_and_kept(ingested: dict, tmp_pa
     assert reason["stage"] == "intake" and "not a PDF" in reason["error"]
     assert (quarantine / "note.pdf").read_text() == "this is a text file, not a scan"
     assert (drop / "note.pdf").exists() and truncated.exists()
+
+
+def test_a_duplex_scan_with_empty_backs_reads_the_letter_and_needs_no_review(
+    ingested: dict, tmp_path: Path
+) -> None:
+    """Sheets fed back first: the empty backs (front showing through) are kept but neither read as
+    the letter's first page nor counted as unreadable pages."""
+    import numpy as np
+    from PIL import Image
+
+    from samples.make_samples import degrade, make_spec, render_pages
+
+    spec = make_spec(41, language="hi", category="grievance")
+    front = render_pages(spec, dpi=200)[0][0]
+    mirrored = 255 - (255 - np.asarray(front.convert("L"), dtype=np.float32)[:, ::-1]) * 0.1
+    back = Image.fromarray(mirrored.astype(np.uint8))
+    back.info["dpi"] = (200, 200)
+    sheets = [degrade(page, noise=0.02, seed=n).convert("L") for n, page in enumerate((back, front, back))]
+    scan = tmp_path / "duplex.pdf"
+    sheets[0].save(scan, save_all=True, append_images=sheets[1:], resolution=200)
+    record = jsonl(dak("ingest", "--json", str(scan), env=ingested["env"]).stdout)[0]
+    assert record["status"] == "diarised" and record["pages"] == 3
+    assert record["page_confidences"][0] is None and record["page_confidences"][2] is None
+    assert record["page_confidences"][1] > 0.8
+    assert not record["needs_review"]
+    assert record["letter_no"] == spec.letter_no
+    assert SequenceMatcher(None, record["subject"] or "", spec.subject).ratio() > 0.9

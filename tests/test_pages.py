@@ -7,12 +7,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import ocr, pages, preprocess, tiff
 from pipeline.config import OcrSettings
 from pipeline.model import Page
 from samples.make_samples import degrade, make_spec, render_pages
+from tests.conftest import LATIN_FONT
 
 DPI = 200
 
@@ -130,3 +131,41 @@ def test_ink_map_marks_where_the_page_has_ink() -> None:
     ink = pages.ink_map(page)
     assert max(ink.shape) <= 600
     assert ink[30:45, 50:140].all() and not ink[300:, :].any()
+
+
+def _back_of(image: Image.Image, show_through: float) -> Image.Image:
+    """The empty back of a sheet, with the front's text showing through faintly, mirrored."""
+    front = np.asarray(image.convert("L"), dtype=np.float32)
+    back = 255 - (255 - front[:, ::-1]) * show_through
+    page = Image.fromarray(back.clip(0, 255).astype(np.uint8))
+    page.info["dpi"] = image.info.get("dpi", (DPI, DPI))
+    return page
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"noise": 0.03},
+        {"noise": 0.02, "punch_holes": True, "border": True},
+        {"show_through": 0.12, "uneven_light": 0.4, "noise": 0.02},
+        {"show_through": 0.08, "jpeg_quality": 40, "skew": 1.5},
+    ],
+    ids=["speckled", "holes-and-border", "show-through", "show-through-jpeg"],
+)
+def test_an_empty_back_is_blank_and_the_letter_is_not(letters, tmp_path, damage) -> None:
+    damage = dict(damage)
+    back = _back_of(letters["hi"][0], damage.pop("show_through", 0.0))
+    assert pages.prepare_page(_scan(tmp_path, back, "back", **damage), tmp_path).blank
+    assert not pages.prepare_page(_scan(tmp_path, letters["hi"][0], "front", **damage), tmp_path).blank
+
+
+def test_one_short_line_is_not_blank(tmp_path) -> None:
+    sheet = Image.new("L", (round(8.27 * DPI), round(11.69 * DPI)), 255)
+    ImageDraw.Draw(sheet).text(
+        (DPI, DPI), "Encl: as above", fill=0, font=ImageFont.truetype(LATIN_FONT, round(DPI * 0.15))
+    )
+    sheet.info["dpi"] = (DPI, DPI)
+    clean = pages.prepare_page(_scan(tmp_path, sheet, "encl", noise=0.02), tmp_path)
+    assert not clean.blank
+    read = pages.read_page(clean, tmp_path, OcrSettings())
+    assert "above" in read.text and not read.blank

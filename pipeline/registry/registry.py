@@ -70,7 +70,7 @@ class NewReceipt:
     needs_review: bool = False
     ocr_text: str = ""
     due_date: date | None = None
-    page_confidences: tuple[float, ...] = ()
+    page_confidences: tuple[float | None, ...] = ()
 
 
 @dataclass

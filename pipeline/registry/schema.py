@@ -106,7 +106,7 @@ class ReceiptRow(Base):
     ocr_text: Mapped[str] = mapped_column(Text)
     output: Mapped[str | None] = mapped_column(Text)
     output_sha256: Mapped[str | None] = mapped_column(String(64))
-    page_confidences: Mapped[list[float] | None] = mapped_column(JSON)
+    page_confidences: Mapped[list[float | None] | None] = mapped_column(JSON)
     confirmed_at: Mapped[datetime | None]
     confirmed_by: Mapped[str | None] = mapped_column(String(128))
 
