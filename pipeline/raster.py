@@ -3,8 +3,8 @@
 Pages are produced one at a time, so a 200-page PDF never sits in memory at once. PDF pages that
 already carry printed text (born-digital letters) keep that text and are not OCR'd again; a
 scanner's own OCR layer (invisible text over the scan), text typed in a legacy Hindi font
-(Kruti Dev and kin put Devanagari glyphs on Latin letters) and text that does not map to Unicode
-are not trusted: those pages are read like scans.
+(Kruti Dev and kin put Devanagari glyphs on Latin letters), text that does not map to Unicode and
+Devanagari that its fonts' maps broke apart are not trusted: those pages are read like scans.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ LEGACY_HINDI_FONT = regex.compile(
     regex.I,
 )
 _TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
+# signs that a font's Unicode map broke Devanagari apart (common in PDFs of Hindi letters): a glyph
+# that maps to a control code, an ASCII letter or a symbol inside a word (`हरि\x03याणा`, `कार्योंA`,
+# `दि#नांक`), or the i-sign with no consonant before it (glyphs given in visual order: `िह`).
+# Figures are let be: `सं0` and `दि0` are how Hindi typists abbreviate.
+_BROKEN_DEVANAGARI = regex.compile(
+    r"\p{Devanagari}(?:[\x00-\x08\x0b-\x1f\x7f]|[A-Za-z#*<>@$%^&+=~_{}\[\]\\`])|(?<!\p{Devanagari})\u093f"
+)
+_DEVANAGARI_WORD = regex.compile(r"\p{Devanagari}+")
+MAX_BROKEN_DEVANAGARI = 0.02  # share of a page's Devanagari words above which its text is not used
 
 
 def text_layer(pdf_page: object) -> str | None:
@@ -51,9 +60,15 @@ def text_layer(pdf_page: object) -> str | None:
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on odd fonts; then we OCR the page
         return None
     letters = sum(ch.isalpha() for ch in text)
-    if letters < MIN_TEXT_LETTERS or _unmapped_share(text) > MAX_UNMAPPED_SHARE:
+    if letters < MIN_TEXT_LETTERS or _unmapped_share(text) > MAX_UNMAPPED_SHARE or _broken_devanagari(text):
         return None
     return text
+
+
+def _broken_devanagari(text: str) -> bool:
+    """True when the page's Devanagari came out of its fonts broken (then the page image is read)."""
+    broken = len(_BROKEN_DEVANAGARI.findall(text))
+    return broken >= 2 and broken > MAX_BROKEN_DEVANAGARI * len(_DEVANAGARI_WORD.findall(text))
 
 
 def _unmapped_share(text: str) -> float:

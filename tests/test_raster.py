@@ -103,6 +103,46 @@ def test_text_without_unicode_is_not_trusted(tmp_path: Path) -> None:
     assert page.text_layer is None
 
 
+# codes a hand-made font maps to Devanagari, as a Hindi PDF's font does; `h` maps to a control code
+HINDI_CODES = {"a": "0939", "b": "0930", "c": "093F", "d": "092F", "e": "093E", "f": "0923", "h": "0003"}
+HINDI_CODES |= {"i": "0938", "j": "0915", "k": "0932", " ": "0020"}
+
+
+def _hindi_pdf(path: Path, lines: list[str]) -> Path:
+    entries = " ".join(f"<{ord(code):02X}> <{value}>" for code, value in HINDI_CODES.items())
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Hindi def "
+        "1 begincodespacerange <00> <FF> endcodespacerange "
+        f"{len(HINDI_CODES)} beginbfchar {entries} endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    return make_text_pdf(
+        path,
+        lines,
+        font_extra="/ToUnicode 6 0 R ",
+        extra_objects=(f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",),
+    )
+
+
+WHOLE = "abcdefe ibjeb"  # हरियाणा सरकार
+
+
+@pytest.mark.parametrize(
+    ("broken", "trusted"),
+    [(WHOLE, True), ("abchdefe ibjeb", False), ("cabdefe ibjeb", False), ("aefe ibjeb", True)],
+    ids=["whole", "glyph-mapped-to-a-control-code", "i-sign-before-its-consonant", "a-typing-slip"],
+)
+def test_devanagari_its_fonts_broke_apart_is_read_from_the_image(
+    tmp_path: Path, broken: str, trusted: bool
+) -> None:
+    """हरियाणा सरकार as a font maps it: whole, with a glyph mapped to U+0003 (too few to trip the
+    unmapped-character share), or in visual order (िहरयाणा), on two lines of ten."""
+    path = _hindi_pdf(tmp_path / "hindi.pdf", [broken] * 2 + [WHOLE] * 8)
+    page = next(iter(rasterise(take_in(path, LIMITS), tmp_path / "work", 100, LIMITS)))
+    assert (page.text_layer is not None) is trusted
+    if trusted:
+        assert "हरियाणा सरकार" in page.text_layer
+
+
 def test_image_only_pdf_pages_are_rasterised_at_dpi(tmp_path: Path) -> None:
     scans = [Image.new("L", (827, 1169), 255) for _ in range(2)]  # A4 at 100 dpi
     path = tmp_path / "scan.pdf"
