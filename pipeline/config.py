@@ -102,6 +102,24 @@ class DropSettings(_Section):
     polling: bool = False  # true for SMB/NFS shares, which deliver no inotify events
 
 
+# names in drop folders that are never scans: hidden and temporary files (scanners write `.x.part`
+# or `x.tmp`, then rename) and what Windows and macOS leave in shared folders; matched ignoring case
+IGNORE = (
+    ".*",
+    "~*",
+    "*~",
+    "*.tmp",
+    "*.temp",
+    "*.part",
+    "*.partial",
+    "*.crdownload",
+    "*.swp",
+    "thumbs.db",
+    "ehthumbs.db",
+    "desktop.ini",
+)
+
+
 class WatchSettings(_Section):
     stable_seconds: float = Field(0.5, ge=0)
     tick_seconds: float = Field(0.2, gt=0)
@@ -109,9 +127,7 @@ class WatchSettings(_Section):
     rescan_seconds: float = Field(30.0, gt=0)
     schedule: str = "*/5 * * * *"
     train_schedule: str = "30 1 * * *"
-    ignore: list[str] = Field(
-        default_factory=lambda: [".*", "~*", "*~", "*.tmp", "*.temp", "*.part", "*.partial", "*.crdownload"]
-    )
+    ignore: list[str] = Field(default_factory=lambda: list(IGNORE))
     drop: list[DropSettings] = Field(default_factory=list)
 
 

@@ -24,10 +24,10 @@ from typing import Any
 import regex
 
 from pipeline import store
-from pipeline.config import Settings
+from pipeline.config import IGNORE, Settings
 
 PROCESSING, DONE, QUARANTINE = "processing", "done", "quarantine"
-DEFAULT_IGNORE = (".*", "~*", "*~", "*.tmp", "*.temp", "*.part", "*.partial", "*.crdownload", "*.swp")
+DEFAULT_IGNORE = IGNORE
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def parse_drop(text: str) -> DropFolder:
 
 
 def is_ignored(name: str, patterns: Iterable[str] = DEFAULT_IGNORE) -> bool:
-    """Hidden and temporary names (scanners write `.x.part` or `x.tmp`, then rename)."""
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+    """Hidden and temporary names (scanners write `.x.part` or `x.tmp`, then rename), ignoring case."""
+    return any(fnmatch.fnmatchcase(name.lower(), pattern.lower()) for pattern in patterns)
 
 
 def candidates(folder: DropFolder, patterns: Iterable[str] = DEFAULT_IGNORE) -> list[Path]:

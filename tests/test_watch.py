@@ -20,9 +20,16 @@ from pipeline.registry import Registry
 def test_hidden_and_temporary_names_are_ignored(tmp_path: Path) -> None:
     folder = drop.DropFolder(tmp_path)
     folder.prepare()
-    for name in (".scan.pdf", "scan.pdf.part", "scan.tmp", "~lock.pdf", "letter.pdf", "b.tif"):
+    junk = (".scan.pdf", "scan.pdf.part", "scan.TMP", "~lock.pdf", "Thumbs.db", "desktop.ini", "._letter.pdf")
+    for name in (*junk, "letter.pdf", "b.tif", "SCAN0001.PDF"):
         (tmp_path / name).write_bytes(b"x")
-    assert {p.name for p in drop.candidates(folder)} == {"letter.pdf", "b.tif"}
+    assert {p.name for p in drop.candidates(folder)} == {"letter.pdf", "b.tif", "SCAN0001.PDF"}
+
+
+def test_the_shipped_config_ignores_what_the_code_does() -> None:
+    from pipeline.config import load_settings
+
+    assert tuple(load_settings().watch.ignore) == drop.DEFAULT_IGNORE
 
 
 def test_a_growing_file_is_taken_only_once_it_stops_changing(tmp_path: Path) -> None:
