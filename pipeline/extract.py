@@ -33,7 +33,7 @@ _COMPUTER_FILE = regex.compile(
 
 # --- letter number --------------------------------------------------------------------------
 _NO = r"(?:no|n0|nos)\b\.?"
-_HI_NO = r"(?:सं(?:ख्या)?|क्र(?:मांक)?)(?:\s*[.0]|(?=\s|:|/))"
+_HI_NO = r"(?:सं(?:ख्या)?|क्र(?:मांक)?)(?:\s*[.0]|(?=\s|:|/|-))"  # `सं0` is how typists abbreviate; `संख्या-` as UP prints it
 _NO_LABEL = regex.compile(
     rf"""{_B}(?P<label>
         (?:d\.?\s?o\.?|memo|o\.?\s?m\.?|endst|endorsement|letter|lr|order|circular|notification
@@ -54,7 +54,7 @@ _NOT_LETTER_NO = regex.compile(
     _I,
 )
 _VALUE_STOP = regex.compile(
-    r"\s{2,}|\s+(?:dated|date|dt|dtd|दिनांक|दिनाँक|दि)\b[.:]?|[,;]\s|\s+(?:from|to|of|the)\s"
+    r"\s{2,}|\s+(?:dated|date|dt|dtd|दिनांक|दिनाँक|दि)\b[.:]?|\s+दि[.0](?!\d)|[,;]\s|\s+(?:from|to|of|the)\s"
     r"|\s+[^\s/]{1,8}\s?/\s?(?:dated|date|dt)\b",  # a bilingual date label whose Hindi half OCR garbled
     _I,
 )

@@ -672,3 +672,24 @@ def test_a_date_in_the_subject_under_an_empty_label_is_not_the_letter_date(text:
 )
 def test_figures_and_letters_mistaken_inside_a_number(printed: str, expected: str) -> None:
     assert extract_letter(printed + "\nSubject: Test letter\n", RECEIVED).letter_no == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "when"),
+    [
+        # Uttar Pradesh style: `संख्या-` with a hyphen, the place before the date
+        (
+            "उत्तर प्रदेश शासन\nराजस्व अनुभाग-4\nसंख्या- 1234/एक-4-2025-12(5)/2019\nलखनऊ: दिनांक 05 दिसम्बर, 2025",
+            "1234/एक-4-2025-12(5)/2019",
+            date(2025, 12, 5),
+        ),
+        # `सं०` and `दि०`: a Devanagari zero as the abbreviation mark, number and date on one line
+        ("कार्यालय जिलाधिकारी, मेरठ\nपत्र सं० 456/स्था-2025 दि० 12.03.2025", "456/स्था-2025", date(2025, 3, 12)),
+        ("कार्यालय जिलाधिकारी, मेरठ\nक्र० 789/लेखा दि० 1-4-2025", "789/लेखा", date(2025, 4, 1)),
+        ("पत्रांक 45/दि0/2025 दिनांक 3.3.2025", "45/दि0/2025", date(2025, 3, 3)),
+    ],
+    ids=["sankhya-hyphen", "san-zero-di-zero", "kra-zero", "di0-inside-the-number"],
+)
+def test_hindi_abbreviated_labels(text: str, number: str, when: date) -> None:
+    letter = extract_letter(text + "\n\nविषय: बैठक के संबंध में।\n\nमहोदय,", date(2026, 3, 1))
+    assert (letter.letter_no, letter.letter_date) == (number, when)
