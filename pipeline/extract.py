@@ -454,9 +454,12 @@ def _without_numbers(text: str) -> str:
 
 
 def _cites_other_letter(text: str) -> bool:
-    own = _NO_LABEL.match(text.lstrip())
-    if own and regex.match(r"पत्र|letter|lr|memo|d\.?\s?o|अ\.?\s*शा", own.group("label"), _I):
-        text = text.lstrip()[own.end() :]  # "पत्र सं. 24/LE/2025 दिनांक ...": the letter's own number
+    stripped = text.lstrip()
+    # `पत्र सं./No.` with its Hindi half misread (`पत्र qo/No.`) is the letter's own label too
+    garbled = regex.match(r"पत्र\s*[^\s/]{1,6}\s?/\s?(?=no\b)", stripped, _I)
+    own = _NO_LABEL.match(stripped, garbled.end() if garbled else 0)
+    if own and (garbled or regex.match(r"पत्र|letter|lr|memo|d\.?\s?o|अ\.?\s*शा", own.group("label"), _I)):
+        text = stripped[own.end() :]  # "पत्र सं. 24/LE/2025 दिनांक ...": the letter's own number
     return bool(
         _REF_LABEL.match(text)
         or regex.search(

@@ -338,7 +338,7 @@ def _number(
     if r.random() < 0.3:
         return eoffice, "No." if lang != "hi" else "क्रमांक", eoffice
     label = {
-        "hi": ("पत्रांक", "क्रमांक", "संख्या", "पत्र सं."),
+        "hi": ("पत्रांक", "क्रमांक", "संख्या", "पत्र सं.", "संख्या-", "पत्र सं०", "क्र०"),
         "en": ("No.", "Memo No.", "Letter No.", "Endst. No."),
     }
     labels = label["en" if lang == "en" else r.choice(("hi", "en"))]
@@ -445,7 +445,7 @@ def make_letter(seed: int, category: str, language: str) -> LetterSpec:
         office[2] if category in ("rti", "court", "grievance", "circular", "letter") else ministry[2],
     )
     date_label = (
-        r.choice(("दिनांक", "दिनांकः", "दि."))
+        r.choice(("दिनांक", "दिनांकः", "दि.", "दि०", "दिनांक:-"))
         if main == "hi"
         else r.choice(("Dated:", "Date:", "Dated", "Dt."))
     )

@@ -571,6 +571,15 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
     assert (letter.letter_no, letter.subject) == ("GS/2025-26/8616", "बीजक संख्या 1385 का भुगतान")
 
 
+def test_own_number_under_a_garbled_bilingual_label_keeps_its_date() -> None:
+    """`पत्र सं./No.` read as `पत्र qo/No.`: still the letter's own line, not a letter it cites."""
+    text = (
+        "भारत सरकार\n\nपत्र qo/No. RD/Accts/2025/2183 दिनांक/Date: 25-09-25\n\nविषय/Subject: प्रश्न संख्या 2183\n"
+    )
+    letter = extract_letter(text, RECEIVED)
+    assert (letter.letter_no, letter.letter_date) == ("RD/Accts/2025/2183", date(2025, 9, 25))
+
+
 @pytest.mark.parametrize(
     ("printed", "expected"),
     [
