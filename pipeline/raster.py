@@ -31,6 +31,7 @@ A4_LONG_SIDE_INCHES = 11.69
 RASTER_TIMEOUT_SECONDS = 300
 
 
+PARAGRAPH_GAP = 1.5  # lines this many usual line steps apart have a gap between them
 MAX_UNMAPPED_SHARE = 0.05  # more of the text than this in private-use or replacement characters: unreadable
 INVISIBLE_MODES = (3, 7)  # text render modes that paint nothing: the mark of an OCR layer over a scan
 FORM_DEPTH = 3  # form XObjects nested deeper than this are not looked into
@@ -56,13 +57,47 @@ def text_layer(pdf_page: object) -> str | None:
     try:
         if _legacy_hindi_font(pdf_page) or not _shows_printed_text(pdf_page):
             return None
-        text = pdf_page.extract_text() or ""  # type: ignore[attr-defined]
+        text = _text_with_gaps(pdf_page)
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on odd fonts; then we OCR the page
         return None
     letters = sum(ch.isalpha() for ch in text)
     if letters < MIN_TEXT_LETTERS or _unmapped_share(text) > MAX_UNMAPPED_SHARE or _broken_devanagari(text):
         return None
     return text
+
+
+def _text_with_gaps(pdf_page: object) -> str:
+    """The page's text (pypdf's reading), with a blank line wherever the page leaves a gap.
+
+    OCR text has blank lines between blocks, and extraction relies on them (a subject ends where
+    the body begins below a gap); a PDF's text stream has none, so they are put back from where
+    each line sits on the page.
+    """
+    lines: list[list[object]] = [["", None]]  # [text, baseline y] per line
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: float) -> None:
+        for k, part in enumerate(text.split("\n")):
+            if k:
+                lines.append(["", None])
+            if part.strip() and lines[-1][1] is None:
+                lines[-1][1] = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            lines[-1][0] = str(lines[-1][0]) + part
+
+    pdf_page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    placed = [(str(t), y) for t, y in lines if isinstance(y, float)]
+    steps = [a[1] - b[1] for a, b in zip(placed, placed[1:], strict=False) if a[1] - b[1] > 0]
+    if not steps:
+        return "\n".join(str(t) for t, _ in lines)
+    usual = sorted(steps)[len(steps) // 4]  # the body's line step: gaps are the longer ones
+    out: list[str] = []
+    previous: float | None = None
+    for text, y in lines:
+        if isinstance(y, float):
+            if previous is not None and (previous - y > PARAGRAPH_GAP * usual or y - previous > usual / 2):
+                out.append("")  # a gap below the line above, or a new block higher up (a column)
+            previous = y
+        out.append(str(text))
+    return "\n".join(out)
 
 
 def _broken_devanagari(text: str) -> bool:

@@ -103,6 +103,28 @@ def test_text_without_unicode_is_not_trusted(tmp_path: Path) -> None:
     assert page.text_layer is None
 
 
+def test_gaps_on_the_page_become_blank_lines_so_a_subject_ends_where_the_body_begins(tmp_path: Path) -> None:
+    from pipeline.extract import extract_letter
+
+    lines = [
+        "Office of the Collector, Hisar",
+        "No. 12/Estt/2026",
+        "",
+        "Subject: Biometric attendance of all employees",
+    ]
+    lines += ["", "It has been observed that several employees are not marking their attendance"]
+    lines += ["through the biometric system and all of them shall now mark it without fail."]
+    page = next(
+        iter(
+            rasterise(take_in(make_text_pdf(tmp_path / "c.pdf", lines), LIMITS), tmp_path / "w", 100, LIMITS)
+        )
+    )
+    assert page.text_layer is not None
+    assert "employees\n\nIt has been observed" in page.text_layer
+    assert "attendance\nthrough the biometric" in page.text_layer  # a line of the same paragraph: no gap
+    assert extract_letter(page.text_layer).subject == "Biometric attendance of all employees"
+
+
 # codes a hand-made font maps to Devanagari, as a Hindi PDF's font does; `h` maps to a control code
 HINDI_CODES = {"a": "0939", "b": "0930", "c": "093F", "d": "092F", "e": "093E", "f": "0923", "h": "0003"}
 HINDI_CODES |= {"i": "0938", "j": "0915", "k": "0932", " ": "0020"}
