@@ -98,9 +98,10 @@ _DATE_FORMS = [
     ),
     regex.compile(rf"{_B}{_MONTH}\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s*{_YEAR}(?!\d)", _I),
 ]
-# A rubber date stamp ("1 3 MAY 2025") whose year's last figures the ink smudged ("20%", "20?5")
+# A rubber date stamp ("1 3 MAY 2025") whose year's last figures the ink smudged ("20%", "20?5"),
+# or whose first figure, a 2, came out as another (the stamp's 2 is read 7 as often as not: "70%")
 _STAMP_DATE = regex.compile(
-    rf"(?<!\d|(?:^|\D)\d\s){_DAY}[\s./,\-«»'\"`‘’]*{_MONTH}[\s./,-]*(?P<y>2[0O]\S{{1,2}})(?!\S)", _I
+    rf"(?<!\d|(?:^|\D)\d\s){_DAY}[\s./,\-«»'\"`‘’]*{_MONTH}[\s./,-]*(?P<y>[2-7Z][0O]\S{{1,2}})(?!\S)", _I
 )
 _STRAY = " :.-–,`'\"‘’«»*"  # punctuation and ink specks OCR reads between a date's label and the date
 _DATE_LABEL = regex.compile(
@@ -395,7 +396,7 @@ def stamp_date(text: str, received_on: date) -> date | None:
     m = _STAMP_DATE.match(text.replace("\u093c", "").lstrip(_STRAY))
     if not m:
         return None
-    figures = m.group("y").upper().replace("O", "0")
+    figures = "2" + m.group("y").upper().replace("O", "0")[1:]  # this century's: only 2 can lead
     day, month = int(regex.sub(r"\s", "", m.group("d"))), _MONTHS[fold(m.group("mon"))]
     if figures.isdigit() and len(figures) == 4:  # the whole year, an O read for its 0 (`2O25`)
         try:

@@ -637,6 +637,9 @@ def test_stamped_date_after_a_hindi_label_with_ink_specks() -> None:
         ("13 MAY 20?4", None),  # 2024: the figure read rules out the last year, and older is no guess
         ("2 3 MAY 2O25", date(2025, 5, 23)),  # an O for the 0 of a whole year
         ("13 MAY 201", None),  # three figures read: the 1 rules out 2025 and 2026
+        ("13 MAY 70%", date(2025, 5, 13)),  # the stamp's 2 read as 7: only 2 can lead this century's year
+        ("13 MAY 7024", date(2024, 5, 13)),  # ... and the rest of the year was read whole
+        ("13 MAY 80%", None),  # not a year at all
     ],
 )
 def test_smudged_stamp_year_is_the_latest_before_receipt(stamp: str, expected: date | None) -> None:
