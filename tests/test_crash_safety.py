@@ -66,8 +66,12 @@ def test_kill_9_five_times_loses_nothing_and_numbers_stay_gapless(
         kill_group(watcher, signal.SIGKILL)
         with log.open("a") as fh:
             fh.write(f"\n==== killed (kill {kill + 1}) ====\n")
+    started = _count(log, "started; taking up")
     watcher = start(args, dak_env, log)
     try:
+        # the killed watchers may have filed everything already: SIGTERM must not reach this one
+        # before it is up, with its handler set
+        wait_for(lambda: _count(log, "started; taking up") > started, 120, "the last watcher to start", log)
         wait_for(
             lambda: (
                 len(set(_sources_filed(folder))) == GOOD + BROKEN
