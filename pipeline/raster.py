@@ -10,7 +10,7 @@ Devanagari that its fonts' maps broke apart are not trusted: those pages are rea
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pdf2image
@@ -31,7 +31,9 @@ A4_LONG_SIDE_INCHES = 11.69
 RASTER_TIMEOUT_SECONDS = 300
 
 
-PARAGRAPH_GAP = 1.5  # lines this many usual line steps apart have a gap between them
+PARAGRAPH_GAP = (
+    1.2  # lines this many line steps apart have a gap between them (a paragraph's own steps are equal)
+)
 MAX_UNMAPPED_SHARE = 0.05  # more of the text than this in private-use or replacement characters: unreadable
 INVISIBLE_MODES = (3, 7)  # text render modes that paint nothing: the mark of an OCR layer over a scan
 FORM_DEPTH = 3  # form XObjects nested deeper than this are not looked into
@@ -67,36 +69,48 @@ def text_layer(pdf_page: object) -> str | None:
 
 
 def _text_with_gaps(pdf_page: object) -> str:
-    """The page's text (pypdf's reading), with a blank line wherever the page leaves a gap.
-
-    OCR text has blank lines between blocks, and extraction relies on them (a subject ends where
-    the body begins below a gap); a PDF's text stream has none, so they are put back from where
-    each line sits on the page.
-    """
-    lines: list[list[object]] = [["", None]]  # [text, baseline y] per line
+    """The page's text (pypdf's reading), with a blank line wherever the page leaves a gap."""
+    lines: list[tuple[str, float | None]] = [("", None)]  # text and baseline height of each line
 
     def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: float) -> None:
         for k, part in enumerate(text.split("\n")):
             if k:
-                lines.append(["", None])
-            if part.strip() and lines[-1][1] is None:
-                lines[-1][1] = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            lines[-1][0] = str(lines[-1][0]) + part
+                lines.append(("", None))
+            line, y = lines[-1]
+            if part.strip() and y is None:
+                y = float(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+            lines[-1] = (line + part, y)
 
     pdf_page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    placed = [(str(t), y) for t, y in lines if isinstance(y, float)]
-    steps = [a[1] - b[1] for a, b in zip(placed, placed[1:], strict=False) if a[1] - b[1] > 0]
-    if not steps:
-        return "\n".join(str(t) for t, _ in lines)
-    usual = sorted(steps)[len(steps) // 4]  # the body's line step: gaps are the longer ones
+    return join_lines(lines)
+
+
+def join_lines(lines: Sequence[tuple[str, float | None]]) -> str:
+    """Lines of a page top to bottom, each with its baseline's height on the page (None: not known),
+    joined with a blank line wherever the page leaves a gap.
+
+    OCR text has blank lines between blocks, and extraction relies on them (a subject ends where
+    the body begins below a gap); a PDF's text stream has none, so they are put back from where
+    each line sits. A gap is a step down longer than PARAGRAPH_GAP times a paragraph's line step,
+    or a step back up (the next column, a block placed out of order).
+    """
+    heights = [y for _, y in lines if y is not None]
+    steps = sorted(a - b for a, b in zip(heights, heights[1:], strict=False) if a - b > 0)
+    # the step between lines of one paragraph, which is the same all through it: the shortest step
+    # that is not a sliver (a superscript or a line set a little lower, as a right-hand date is)
+    usual = min((s for s in steps if s >= 0.5 * steps[len(steps) // 2]), default=0.0)
     out: list[str] = []
     previous: float | None = None
     for text, y in lines:
-        if isinstance(y, float):
-            if previous is not None and (previous - y > PARAGRAPH_GAP * usual or y - previous > usual / 2):
-                out.append("")  # a gap below the line above, or a new block higher up (a column)
+        if y is not None:
+            if (
+                previous is not None
+                and usual
+                and (previous - y > PARAGRAPH_GAP * usual or y - previous > usual / 2)
+            ):
+                out.append("")
             previous = y
-        out.append(str(text))
+        out.append(text)
     return "\n".join(out)
 
 

@@ -379,6 +379,7 @@ def _check_raqm() -> None:
 class _Page:
     ops: list[tuple[Any, ...]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    baselines: list[float] = field(default_factory=list)  # each line's baseline, pixels from the top
 
 
 class _Typesetter:
@@ -485,6 +486,7 @@ class _Typesetter:
             self.page.ops.append(("text", rx, baseline, right, bold, size))
             shown = f"{text} {right}"
         self.page.lines.append(shown)
+        self.page.baselines.append(baseline)
         self.y += size * LEADING * self.k
 
     def wrap(self, text: str, first: float, rest: float, bold: bool, size: float) -> list[str]:
@@ -550,6 +552,7 @@ class _Typesetter:
         for x in xs:
             self.page.ops.append(("vrule", x, top, bottom, 0.8))
         self.page.lines.append(" ".join(c for c in cells if c))
+        self.page.baselines.append(baseline)
         self.y = bottom
 
 
@@ -699,6 +702,12 @@ def render_letter(spec: LetterSpec, dpi: int = 300) -> list[Image.Image]:
 def page_texts(spec: LetterSpec, dpi: int = 300) -> list[str]:
     """The text of each page exactly as `render_letter` prints it, without drawing."""
     return ["\n".join(page.lines) for page in _layout(spec, dpi).pages]
+
+
+def page_lines(spec: LetterSpec, dpi: int = 300) -> list[list[tuple[str, float]]]:
+    """Each page's lines with their baseline's height above the foot of the page, as a PDF places them."""
+    ts = _layout(spec, dpi)
+    return [[(t, ts.size[1] - y) for t, y in zip(p.lines, p.baselines, strict=True)] for p in ts.pages]
 
 
 # --------------------------------------------------------------------------- scanner damage

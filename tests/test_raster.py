@@ -8,7 +8,7 @@ from PIL import Image
 
 from pipeline.config import LimitSettings
 from pipeline.intake import take_in
-from pipeline.raster import rasterise
+from pipeline.raster import join_lines, rasterise
 from tests.conftest import make_text_pdf, render_lines
 
 LIMITS = LimitSettings()
@@ -203,3 +203,29 @@ def test_oversized_page_is_rendered_at_lower_dpi(tmp_path: Path) -> None:
     )
     with Image.open(pages[0].image) as image:
         assert image.width * image.height <= 6_000_000
+
+
+def test_join_lines_puts_blank_lines_at_the_pages_gaps() -> None:
+    lines = [
+        ("Head", 800.0),
+        ("Subject: a", 760.0),
+        ("wrapped", 746.0),
+        ("Body one", 728.0),
+        ("body two", 714.0),
+    ]
+    lines += [("th", 712.0), ("Foot", 500.0), ("Right column", 790.0), ("", None)]
+    assert join_lines(lines).split("\n") == [
+        "Head",
+        "",
+        "Subject: a",
+        "wrapped",  # the paragraph's own step (14): no gap
+        "",
+        "Body one",  # 18 is more than 1.2 steps
+        "body two",
+        "th",  # a 2-point sliver (a superscript) is neither a gap nor the line step
+        "",
+        "Foot",
+        "",
+        "Right column",  # back up the page: another block
+        "",
+    ]
