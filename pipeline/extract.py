@@ -112,9 +112,9 @@ _DATE_LABEL = regex.compile(
 
 # --- subject, salutation, addressee, sender -------------------------------------------------
 # `Sub:` is also read `Suh:`, `Svb:` or `5ub:` by OCR on a faint or thickened scan, and an ink
-# speck in the margin can come before the label (`. विषय/Subject:`)
+# speck in the margin can come before the label (`. विषय/Subject:`); firms write `Re:` or `Regarding:`
 _SUBJECT_LABEL = regex.compile(
-    r"^\s*(?:[.,'`‘’|*]\s*)?(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?)\s*",
+    r"^\s*(?:[.,'`‘’|*]\s*)?(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?|(?:re|regarding)\s*:[\-–—]?)\s*",
     _I,
 )
 _SALUTATION = regex.compile(

@@ -596,8 +596,8 @@ def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
     assert extract_letter(printed + "\nविषय: परीक्षण पत्र\n", RECEIVED).letter_no == expected
 
 
-@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:", ". Sub:", "| Subject:"])
-def test_subject_label_as_ocr_misreads_it(label: str) -> None:
+@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:", ". Sub:", "| Subject:", "Re:", "Regarding:-"])
+def test_subject_label_as_printed_or_misread(label: str) -> None:
     text = (
         "Member of Legislative Assembly, Assandh\nRef. No.: MLA/KAR/2025/511\nDate : 10.04.2025\n"
         f"To\nThe Superintendent of Police, Karnal.\n{label} Representation of Shri Manoj Yadav for the\n"
