@@ -64,7 +64,7 @@ def test_missing_language_is_a_clear_error() -> None:
 
 
 def test_languages_follow_the_script() -> None:
-    assert ocr.languages_for("Devanagari", "hin+eng") == "Devanagari"  # the script model
+    assert ocr.languages_for("Devanagari", "hin+eng") == "Devanagari+hin"  # the script model, hin behind it
     assert ocr.languages_for("Latin", "hin+eng") == "eng+hin"
     assert ocr.languages_for(None, "hin") == "hin"
 
