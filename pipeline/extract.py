@@ -42,7 +42,7 @@ _NO_LABEL = regex.compile(
       | पत्रांक | पृष्ठांकन(?:\s*{_HI_NO})? | पत्र\s*{_HI_NO} | अ\.?\s*शा\.?\s*(?:पत्र\s*)?{_HI_NO}
       | (?:फा|फाइल|फ़ाइल|मिसिल)\.?\s*{_HI_NO} | (?:ज्ञापन|आदेश|परिपत्र)\s*{_HI_NO}
       | पृ\.?\s*{_HI_NO} | {_HI_NO}
-    )(?:\s*/\s*(?:ref\.?\s*|letter\s*|memo\s*)?no\b\.?|(?<=[\p{{Devanagari}}.])/[^\s/]{{1,3}}\.(?=\s))?\s*[:\-–.]*\s*""",
+    )(?:-?\s*/\s*(?:ref\.?\s*|letter\s*|memo\s*)?no\b\.?|-?(?<=[\p{{Devanagari}}.\-])/[^\s/]{{1,3}}\.(?=\s))?\s*[:\-–.]*\s*""",
     _I | regex.VERBOSE,
 )
 # Numbers after these words are phone, identity or case numbers, not the letter's number.
@@ -178,7 +178,9 @@ def extract_letter(text: str, received_on: date | None = None) -> Letter:
         for i, line in enumerate(page.split("\n"))
         if collapse_spaces(line) not in stamp_lines
     ]
-    first = next((ln.page for ln in lines if ln.text.strip()), 1)  # a blank first page (a back scanned first) is passed over
+    first = next(
+        (ln.page for ln in lines if ln.text.strip()), 1
+    )  # a blank first page (a back scanned first) is passed over
     page1 = [ln for ln in lines if ln.page == first]
     subject_at, subject = _subject(page1)
     letter_no, no_line = _letter_no(page1, subject_at)

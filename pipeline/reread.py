@@ -201,7 +201,8 @@ def _code_like(text: str) -> bool:
     letters = any(ch.isascii() and ch.isalpha() for ch in text)
     digits = any(ch.isdigit() for ch in text)
     odd = any(not ch.isascii() and not ("\u0900" <= ch <= "\u097f") for ch in text)
-    return (letters and digits) or odd or any(ch in "$|\\[]{}" for ch in text)
+    initials = bool(regex.fullmatch(r"(?:[A-Za-z0-9]\.){2,}", text))  # `D.O.`, which hin reads `0.0.`
+    return (letters and digits) or odd or initials or any(ch in "$|\\[]{}" for ch in text)
 
 
 def choose_runs(ink: np.ndarray, lines: list[list[Word]], page_script: str) -> list[Run]:
@@ -454,6 +455,12 @@ def better(old: list[Word], new: list[Word], seen: str, page_script: str) -> boo
     if seen == "Latin":
         if script_of(new_text) == "Devanagari" and script_of(old_text) == "Latin":
             return False
+        if (
+            not regex.search(r"\p{L}", old_text)
+            and regex.search(r"[A-Za-z]", new_text)
+            and _signs(new_text) == _signs(old_text)
+        ):
+            return new_conf >= 0.5  # the Hindi models put figures for Latin letters: `0.0.` for `D.O.`
         # `£.` or `\०.` for `F.` or `No.`: signs that are no Latin reading at all, however sure
         if _garbled(old_text) and not _garbled(new_text):
             return new_conf >= 0.5

@@ -596,7 +596,9 @@ def test_letter_number_ocr_slips(printed: str, expected: str) -> None:
     assert extract_letter(printed + "\nविषय: परीक्षण पत्र\n", RECEIVED).letter_no == expected
 
 
-@pytest.mark.parametrize("label", ["Sub:", "Suh:", "Svb.", "5ub:", ". Sub:", "| Subject:", "Re:", "Regarding:-"])
+@pytest.mark.parametrize(
+    "label", ["Sub:", "Suh:", "Svb.", "5ub:", ". Sub:", "| Subject:", "Re:", "Regarding:-"]
+)
 def test_subject_label_as_printed_or_misread(label: str) -> None:
     text = (
         "Member of Legislative Assembly, Assandh\nRef. No.: MLA/KAR/2025/511\nDate : 10.04.2025\n"
@@ -699,8 +701,16 @@ def test_figures_and_letters_mistaken_inside_a_number(printed: str, expected: st
         ("कार्यालय जिलाधिकारी, मेरठ\nपत्र सं० 456/स्था-2025 दि० 12.03.2025", "456/स्था-2025", date(2025, 3, 12)),
         ("कार्यालय जिलाधिकारी, मेरठ\nक्र० 789/लेखा दि० 1-4-2025", "789/लेखा", date(2025, 4, 1)),
         ("पत्रांक 45/दि0/2025 दिनांक 3.3.2025", "45/दि0/2025", date(2025, 3, 3)),
+        # `संख्या-/No.` whose Latin half a Hindi model read as figures
+        ("संख्या-/140. DSO-2440/2025 दिनांक/Date: 19 जून 2025", "DSO-2440/2025", date(2025, 6, 19)),
     ],
-    ids=["sankhya-hyphen", "san-zero-di-zero", "kra-zero", "di0-inside-the-number"],
+    ids=[
+        "sankhya-hyphen",
+        "san-zero-di-zero",
+        "kra-zero",
+        "di0-inside-the-number",
+        "sankhya-hyphen-garbled-no",
+    ],
 )
 def test_hindi_abbreviated_labels(text: str, number: str, when: date) -> None:
     letter = extract_letter(text + "\n\nविषय: बैठक के संबंध में।\n\nमहोदय,", date(2026, 3, 1))

@@ -296,3 +296,12 @@ def test_second_model_is_the_other_script() -> None:
     assert ocr.second_languages("hin") == "eng"
     assert ocr.second_languages("eng+hin") == ocr.languages_for("Devanagari", "hin")
     assert ocr.second_languages("eng") is None  # an English-only office gets no Hindi reading
+
+
+def test_latin_initials_the_hindi_models_read_as_figures_go_to_eng() -> None:
+    # `D.O.` (a demi-official letter) read `0.0.` on a bilingual page: initials are read again...
+    assert reread.needs_second_reading(_w("0.0.", 0, 0.94), "Latin", "Devanagari")
+    # ... and eng's letters replace the figures when the signs agree, however sure the first was
+    assert reread.better([_w("0.0.", 0, 0.94)], [_w("D.O.", 0, 0.8)], "Latin", "Devanagari")
+    assert not reread.better([_w("0.0.", 0, 0.94)], [_w("D.O", 0, 0.8)], "Latin", "Devanagari")
+    assert not reread.better([_w("12.03.2025", 0, 0.9)], [_w("12.O3.2O25", 0, 0.6)], "Latin", "Latin")
