@@ -40,10 +40,10 @@ MIN_VERSION = (4, 1)
 # Devanagari *script* model (Debian: tesseract-ocr-script-deva) reads Hindi and bilingual pages
 # best, Latin digits included; pages that are mostly English read best as eng+hin, which keeps
 # the ASCII dates and numbers of the EPFO circulars right (hin+eng garbles them). The script
-# model alone was best only in the Noto and Lohit faces dak's samples are typed in: on 8 faces
-# they never use (Gargi, Sarai, Kalimati, Samanata, Chandas, FreeSerif...) `hin` behind it cut
-# the character errors of dak's reading from 5.5% to 4.6% (FreeSerif 7.7 -> 3.1%, Samanata
-# 14.8 -> 6.8%), for 0.3 CPU-seconds more a Hindi page.
+# model alone was best only in the Noto and Lohit faces dak's samples are typed in: over 11
+# faces (bench/fonts.py: Gargi, Sarai, Kalimati, Samanata, Chandas, FreeSerif...) `hin` behind
+# it cut the character errors of dak's reading from 4.1% to 3.7% (Sarai 3.0 -> 2.2%, Chandas
+# 12.2 -> 10.3%), for 1.4x the CPU time of a Hindi page.
 SCRIPT_MODEL = "Devanagari"
 SCRIPT_LANGUAGES = {"Devanagari": f"{SCRIPT_MODEL}+hin|hin", "Latin": "eng+hin"}
 DEVANAGARI_SHARE_FOR_SCRIPT_MODEL = 0.25  # share of a page's text lines that look Devanagari

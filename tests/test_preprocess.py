@@ -248,6 +248,18 @@ def test_denoise_removes_salt_and_pepper_but_leaves_a_clean_page(hindi: np.ndarr
     assert np.count_nonzero(pp.denoise(noisy)[ink] < 128) > 0.9 * np.count_nonzero(ink)  # matras survive
 
 
+def test_denoise_keeps_the_thin_strokes_of_a_light_face_at_300_dpi() -> None:
+    """Hairlines two pixels wide (a light Devanagari face at 300 dpi) must survive the median."""
+    page = np.full((3508, 2480), 235, np.uint8)  # A4 at 300 dpi
+    for x in range(200, 2200, 40):
+        page[200:1400, x : x + 2] = 30  # vertical hairlines
+        page[x : x + 2, 200:2200] = 30  # and horizontal ones, as a headline is
+    noisy = pg.gaussian_noise(page, 12)
+    assert pp.noise_level(noisy)[0] >= pp.NOISE_SIGMA_TO_DENOISE  # noisy enough to be filtered
+    strokes = page < 100
+    assert np.count_nonzero(pp.denoise(noisy)[strokes] < 128) > 0.9 * np.count_nonzero(strokes)
+
+
 def test_binarise_gives_only_black_and_white_and_keeps_the_text(english: np.ndarray) -> None:
     page = pp.normalise_background(pg.gaussian_noise(pg.light_gradient(english), 12))
     binary = pp.binarise(page)
