@@ -173,6 +173,8 @@ class Engine:
                 f"Tesseract could not load the language model {languages!r}: its traineddata "
                 "is missing or damaged (see `tesseract --list-langs`)."
             )
+        # tesseract's own notes ("Detected 63 diacritics") would reach the clerk's terminal
+        lib.TessBaseAPISetVariable(api, b"debug_file", os.devnull.encode())
         with _INITS_LOCK:
             _INITS[languages] += 1
         self.languages = languages

@@ -192,3 +192,27 @@ def test_tesseract_starts_no_openmp_threads_in_dak(small_page: Path) -> None:
     )
     before, after = done.stdout.split()
     assert after == before
+
+
+def test_tesseracts_own_notes_stay_off_the_terminal(tmp_path: Path) -> None:
+    """Tesseract notes "Detected 63 diacritics" on stderr for some pages: not for the clerk's terminal."""
+    from pipeline import pages, raster
+    from pipeline.config import LimitSettings
+    from pipeline.intake import take_in
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "scans" / "03_court_mixed_2p.pdf"
+    first = next(iter(raster.rasterise(take_in(sample, LimitSettings()), tmp_path, 300, LimitSettings())))
+    page = pages.prepare_page(first, tmp_path).image
+    program = subprocess.run(
+        ["tesseract", str(page), "-", "-l", "Devanagari"], capture_output=True, text=True
+    )
+    assert "diacritics" in program.stderr  # what tesseract says of this page
+    script = (
+        "import sys; from pathlib import Path; from pipeline import tesslib\n"
+        "print(len(tesslib.read_file(Path(sys.argv[1]), 'Devanagari', 300, 60).tsv))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(page)], capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout) > 1000  # the page was read
+    assert done.stderr.strip() == ""
