@@ -144,7 +144,9 @@ def test_other_threads_run_while_a_page_is_read(g4_page: Path) -> None:
         last = now
     took = time.perf_counter() - started
     assert took > 0.3
-    assert max(gaps) < 0.25 * took  # held GIL: one gap as long as the whole reading
+    # a held GIL makes one gap nearly as long as the whole reading; a busy machine can pause this
+    # thread for a while, so only a gap of most of the reading counts
+    assert max(gaps) < 0.6 * took
 
 
 def test_timeout_is_an_ocr_error_and_the_thread_reads_on(g4_page: Path, tmp_path: Path) -> None:
