@@ -1,0 +1,7 @@
+"""dak's library: the stages of a letter's way from scan to signed receipt (no Prefect here)."""
+
+import warnings
+
+# cryptography 47 and later deprecate DSA, which pyhanko 0.38 imports to verify old signatures:
+# the warning would greet the clerk on every `dak` command
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")

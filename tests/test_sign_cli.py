@@ -177,3 +177,21 @@ def test_verify_registry_finds_changed_and_missing_outputs(home: Path) -> None:
 
     code, out, err = run("verify", "--registry")
     assert code == 6 and "CHANGED" in out and "MISSING" in out and "2 signed PDF(s)" in err
+
+
+def test_dak_greets_the_clerk_without_library_warnings(tmp_path: Path) -> None:
+    """pyhanko's import of DSA makes newer cryptography warn of its deprecation on every command."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DAK_HOME": str(tmp_path / "dak-data"), "PYTHONWARNINGS": "default"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "receipts", "list"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr
