@@ -93,6 +93,16 @@ def _relative(path: str | None) -> str | None:
         return path
 
 
+SUBJECT_WIDTH = 80  # characters of the subject the table shows; `receipts show` has it whole
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at a word before `width` characters, with an ellipsis saying so."""
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(" ,;:-") + " …"
+
+
 def receipts_table(records: list[dict[str, Any]], title: str) -> Table:
     table = Table(title=title, show_lines=False)
     for column in ("Diary No.", "Status", "Category", "Lang", "Subject", "Signed PDF / reason"):
@@ -104,7 +114,7 @@ def receipts_table(records: list[dict[str, Any]], title: str) -> Table:
             r["status"],
             r.get("category") or "-",
             r.get("language") or "-",
-            (r.get("subject") or "")[:80],
+            shorten(r.get("subject") or "", SUBJECT_WIDTH),
             detail,
         )
     return table

@@ -228,3 +228,15 @@ def test_db_upgrade_migrates_an_old_registry(home: Path) -> None:
     assert upgraded.exit_code == 0 and "upgraded from revision 0001" in flat(upgraded)
     assert "nothing to do" in flat(dak("db", "upgrade"))
     assert len(jsonl(dak("receipts", "list", "--json"))) == 2
+
+
+def test_a_long_subject_is_shortened_at_a_word_with_an_ellipsis() -> None:
+    from flows.cli_common import shorten
+
+    subject = (
+        "सूचना का अधिकार अधिनियम, 2005 के अंतर्गत ग्राम सुल्तानपुर में वर्ष 2025-26 में स्वीकृत विकास कार्यो से संबंधित सूचना"
+    )
+    short = shorten(subject, 80)
+    assert len(short) <= 82 and short.endswith(" …")
+    assert subject.startswith(short[:-2]) and subject[len(short) - 2] == " "  # cut between words
+    assert shorten("Audit para", 80) == "Audit para"
