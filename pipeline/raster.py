@@ -31,9 +31,8 @@ A4_LONG_SIDE_INCHES = 11.69
 RASTER_TIMEOUT_SECONDS = 300
 
 
-PARAGRAPH_GAP = (
-    1.2  # lines this many line steps apart have a gap between them (a paragraph's own steps are equal)
-)
+# lines this many line steps apart have a gap between them (a paragraph's own steps are equal)
+PARAGRAPH_GAP = 1.2
 MAX_UNMAPPED_SHARE = 0.05  # more of the text than this in private-use or replacement characters: unreadable
 INVISIBLE_MODES = (3, 7)  # text render modes that paint nothing: the mark of an OCR layer over a scan
 FORM_DEPTH = 3  # form XObjects nested deeper than this are not looked into
@@ -137,18 +136,21 @@ def _fonts(resources: object, depth: int = 0) -> Iterator[str]:
             font = ref.get_object()
             if isinstance(font, DictionaryObject):
                 yield str(font.get("/BaseFont", ""))
-    for form in _forms(resources, depth):
+    for form in _forms(resources, depth).values():
         yield from _fonts(form.get("/Resources"), depth + 1)
 
 
-def _forms(resources: DictionaryObject, depth: int) -> Iterator[DictionaryObject]:
-    xobjects = resources.get("/XObject")
+def _forms(resources: object, depth: int) -> dict[str, DictionaryObject]:
+    """The form XObjects a page or form can draw, by their resource names (none past FORM_DEPTH)."""
+    xobjects = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
     if depth >= FORM_DEPTH or not isinstance(xobjects, DictionaryObject):
-        return
-    for ref in xobjects.values():
+        return {}
+    forms = {}
+    for name, ref in xobjects.items():
         xobject = ref.get_object()
         if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
-            yield xobject
+            forms[str(name)] = xobject
+    return forms
 
 
 def _legacy_hindi_font(pdf_page: object) -> bool:
@@ -177,11 +179,7 @@ def _text_shown(stream: object, reader: object, resources: object, depth: int) -
     """Bytes of text a content stream paints and hides."""
     painted = hidden = 0
     mode, saved = 0, []
-    forms = {}
-    if isinstance(resources, DictionaryObject):
-        xobjects = resources.get("/XObject")
-        if isinstance(xobjects, DictionaryObject) and depth < FORM_DEPTH:
-            forms = {str(k): v.get_object() for k, v in xobjects.items()}
+    forms = _forms(resources, depth)
     for operands, operator in ContentStream(stream, reader).operations:
         if operator == b"Tr" and operands:
             mode = int(operands[0])
@@ -200,12 +198,11 @@ def _text_shown(stream: object, reader: object, resources: object, depth: int) -
                 hidden += size
             else:
                 painted += size
-        elif operator == b"Do" and operands:
-            form = forms.get(str(operands[0]))
-            if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
-                inner = form.get("/Resources")
-                p, h = _text_shown(form, reader, inner.get_object() if inner else resources, depth + 1)
-                painted, hidden = painted + p, hidden + h
+        elif operator == b"Do" and operands and str(operands[0]) in forms:
+            form = forms[str(operands[0])]
+            inner = form.get("/Resources")
+            p, h = _text_shown(form, reader, inner.get_object() if inner else resources, depth + 1)
+            painted, hidden = painted + p, hidden + h
     return painted, hidden
 
 

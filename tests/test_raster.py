@@ -9,7 +9,7 @@ from PIL import Image
 from pipeline.config import LimitSettings
 from pipeline.intake import take_in
 from pipeline.raster import join_lines, rasterise
-from tests.conftest import make_text_pdf, render_lines
+from tests.conftest import make_text_pdf, pdf_file, render_lines
 
 LIMITS = LimitSettings()
 
@@ -229,3 +229,26 @@ def test_join_lines_puts_blank_lines_at_the_pages_gaps() -> None:
         "Right column",  # back up the page: another block
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "trusted"), [(3, False), (0, True)], ids=["hidden-in-a-form", "painted-in-a-form"]
+)
+def test_text_drawn_inside_a_form_xobject_counts_too(tmp_path: Path, mode: int, trusted: bool) -> None:
+    """Producers often draw a page's text inside a form XObject the page only calls (`/Fm0 Do`)."""
+    text = " ".join(f"({line}) Tj T*" for line in LETTER * 2)
+    form = f"{mode} Tr BT /F1 12 Tf 72 760 Td 16 TL {text} ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 6 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        "<< /Length 8 >>\nstream\n/Fm0 Do\nendstream",
+        f"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        f"/Length {len(form)} >>\nstream\n{form}\nendstream",
+    ]
+    path = tmp_path / "form.pdf"
+    path.write_bytes(pdf_file(objects))
+    page = next(iter(rasterise(take_in(path, LIMITS), tmp_path / "work", 100, LIMITS)))
+    assert (page.text_layer is not None) is trusted
