@@ -45,9 +45,10 @@ _TEXT_SHOWING = {b"Tj", b"TJ", b"'", b'"'}
 # signs that a font's Unicode map broke Devanagari apart (common in PDFs of Hindi letters): a glyph
 # that maps to a control code, an ASCII letter or a symbol inside a word (`हरि\x03याणा`, `कार्योंA`,
 # `दि#नांक`), or the i-sign with no consonant before it (glyphs given in visual order: `िह`).
-# Figures are let be: `सं0` and `दि0` are how Hindi typists abbreviate.
+# Figures are let be (`सं0` and `दि0` are how Hindi typists abbreviate), and so are underscores
+# (a form's `नाम______` blanks).
 _BROKEN_DEVANAGARI = regex.compile(
-    r"\p{Devanagari}(?:[\x00-\x08\x0b-\x1f\x7f]|[A-Za-z#*<>@$%^&+=~_{}\[\]\\`])|(?<!\p{Devanagari})\u093f"
+    r"\p{Devanagari}(?:[\x00-\x08\x0b-\x1f\x7f]|[A-Za-z#*<>@$%^&+=~{}\[\]\\`])|(?<!\p{Devanagari})\u093f"
 )
 _DEVANAGARI_WORD = regex.compile(r"\p{Devanagari}+")
 MAX_BROKEN_DEVANAGARI = 0.02  # share of a page's Devanagari words above which its text is not used
