@@ -178,9 +178,8 @@ def extract_letter(text: str, received_on: date | None = None) -> Letter:
         for i, line in enumerate(page.split("\n"))
         if collapse_spaces(line) not in stamp_lines
     ]
-    first = next(
-        (ln.page for ln in lines if ln.text.strip()), 1
-    )  # a blank first page (a back scanned first) is passed over
+    # a blank first page (the back of a sheet scanned first) is passed over
+    first = next((ln.page for ln in lines if ln.text.strip()), 1)
     page1 = [ln for ln in lines if ln.page == first]
     subject_at, subject = _subject(page1)
     letter_no, no_line = _letter_no(page1, subject_at)
