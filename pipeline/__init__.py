@@ -2,6 +2,6 @@
 
 import warnings
 
-# cryptography 47 and later deprecate DSA, which pyhanko 0.38 imports to verify old signatures:
+# newer cryptography releases (51 here) deprecate DSA, which pyhanko 0.38 imports to verify old signatures:
 # the warning would greet the clerk on every `dak` command
 warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
