@@ -42,7 +42,7 @@ _NO_LABEL = regex.compile(
       | पत्रांक | पृष्ठांकन(?:\s*{_HI_NO})? | पत्र\s*{_HI_NO} | अ\.?\s*शा\.?\s*(?:पत्र\s*)?{_HI_NO}
       | (?:फा|फाइल|फ़ाइल|मिसिल)\.?\s*{_HI_NO} | (?:ज्ञापन|आदेश|परिपत्र)\s*{_HI_NO}
       | पृ\.?\s*{_HI_NO} | {_HI_NO}
-    )(?:-?\s*/\s*(?:ref\.?\s*|letter\s*|memo\s*)?no\b\.?|-?(?<=[\p{{Devanagari}}.\-])/[^\s/]{{1,3}}\.(?=\s))?\s*[:\-–.]*\s*""",
+    )(?:-?\s*/\s*(?:[a-z][a-z0-9]{{1,11}}\.?\s*)?no\b\.?|-?(?<=[\p{{Devanagari}}.\-])/[^\s/]{{1,3}}\.(?=\s))?\s*[:\-–.]*\s*""",
     _I | regex.VERBOSE,
 )
 # Numbers after these words are phone, identity or case numbers, not the letter's number.
@@ -114,7 +114,7 @@ _DATE_LABEL = regex.compile(
 # `Sub:` is also read `Suh:`, `Svb:` or `5ub:` by OCR on a faint or thickened scan, and an ink
 # speck in the margin can come before the label (`. विषय/Subject:`); firms write `Re:` or `Regarding:`
 _SUBJECT_LABEL = regex.compile(
-    r"^\s*(?:[.,'`‘’|*]\s*)?(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?|(?:re|regarding)\s*:[\-–—]?)\s*",
+    r"^\s*(?:[.,'`‘’|*]\s*)?(?:[^\s/]{1,8}\s?/\s?subject\s*[:\-–—.]*|विषय(?:\s*/\s*(?:sub(?:ject)?\.?|[^\s:]{1,10}(?:\s[^\s:]{1,4})?(?=\s*:)))?\s*[:\-–—.]*|subject\s*[:\-–—.]*|[s5][uv][bh]j?\s*[.:\-–—]+\s*[:\-–—]?|(?:re|regarding)\s*:[\-–—]?)\s*",
     _I,
 )
 _SALUTATION = regex.compile(

@@ -571,6 +571,18 @@ def test_bilingual_labels_whose_hindi_half_ocr_garbled() -> None:
     assert (letter.letter_no, letter.subject) == ("GS/2025-26/8616", "बीजक संख्या 1385 का भुगतान")
 
 
+def test_bilingual_labels_with_a_latin_word_before_no_or_a_subject_read_as_two_words() -> None:
+    """`बीजक संख्या/Invoice No.:` (any one word before `No.`), and `विषय/Subject:` whose Latin half
+    OCR read as two garbled words (`विषय/$प्7] 98:`)."""
+    text = (
+        "बीजक संख्या/Invo0ice No.: SG/2025-26/0526 दिनांक/Date: 24 अगस्त, 2025\n"
+        "विषय/$प्7] 98: आपूर्ति आदेश संख्या 8052 के अंतर्गत सामग्री का बिल।\n\nमहोदय,\n"
+    )
+    letter = extract_letter(text, RECEIVED)
+    assert (letter.letter_no, letter.letter_date) == ("SG/2025-26/0526", date(2025, 8, 24))
+    assert letter.subject == "आपूर्ति आदेश संख्या 8052 के अंतर्गत सामग्री का बिल।"
+
+
 def test_own_number_under_a_garbled_bilingual_label_keeps_its_date() -> None:
     """`पत्र सं./No.` read as `पत्र qo/No.`: still the letter's own line, not a letter it cites."""
     text = (
