@@ -131,8 +131,11 @@ def split_point(ink: np.ndarray, word: Word) -> Cut | None:
     if not hindi:
         return None
     rest = word.text[hindi.end() :]
-    if not regex.search(r"[A-Za-z0-9/]", rest) or regex.search(
-        r"[[\p{Devanagari}&&\p{L}]--[ऽ]]", rest, flags=regex.V1
+    # `hin` reads a bilingual label's Latin half with Hindi letters in it (`विषय/$प्7]`): after a
+    # slash and a sign that is no Hindi letter, the image decides
+    slashed = bool(regex.match(r"/[^\p{Devanagari}\s]", rest))
+    if not regex.search(r"[A-Za-z0-9/]", rest) or (
+        regex.search(r"[[\p{Devanagari}&&\p{L}]--[ऽ]]", rest, flags=regex.V1) and not slashed
     ):
         return None  # nothing Latin after the Hindi letters, or Hindi letters further on too
     crop = ink[word.top : word.top + word.height, word.left : word.left + word.width]

@@ -178,6 +178,7 @@ DEVA, LATIN = "NotoSansDevanagari-Regular.ttf", "NotoSans-Regular.ttf"
         ("दिनांक", "/Date:", "दिनांक/Dat९:"),
         ("सं.", "/No.", "सं./४०."),  # one letter: its bar is short beside the tall slash
         ("एच.आर.डी", "/1(71)/2020", "एच.आर.डी/1071)/2020"),  # a headline broken by dots
+        ("विषय", "/Subj", "विषय/$प्7]"),  # hin reads the Latin half with Hindi letters in it
     ],
 )
 def test_mixed_word_is_cut_where_its_headline_ends(hindi: str, latin: str, read_as: str) -> None:
@@ -197,6 +198,7 @@ def test_mixed_word_is_cut_where_its_headline_ends(hindi: str, latin: str, read_
         ([("The", LATIN), ("/No.", LATIN)], "The/No."),  # read as Latin: no Hindi part to keep
         ([("Total", LATIN), ("/कुल", DEVA)], "Total/कुल"),
         ([("आयुक्त", DEVA), ("-1(", LATIN), ("एच.आर.डी", DEVA), ("-1)", LATIN)], "आयुक्त-1(एच.आर.डी-1)"),
+        ([("स्थापना", DEVA), ("/", LATIN), ("लेखा", DEVA)], "स्थापना/लेखा"),  # Hindi on both sides of a slash
     ],
 )
 def test_words_that_are_not_cut(parts: list[tuple[str, str]], read_as: str) -> None:
