@@ -1,9 +1,9 @@
 """Fonts bench: dak's reading of Hindi and bilingual letters typed in Devanagari faces its samples never use.
 
 dak's own sample letters are typed in Noto and Lohit; real letters come in Mangal, Kokila, Kruti
-Dev and many more. This bench types labelled letter texts (`samples.make_samples`) in every
-Devanagari face installed (Latin runs in FreeSerif or DejaVu), damages each page as a scanner
-does, and runs dak's page stages (`pipeline.pages`: orientation, clean-up, OCR with the second
+Dev and many more. This bench types sample letters with `samples.make_samples`' own typesetter
+in every Devanagari face installed (Latin runs in FreeSerif or DejaVu), damages each page as a
+scanner does, and runs dak's page stages (`pipeline.pages`: orientation, clean-up, OCR with the second
 reading) once per choice of Hindi model, printing the character error rate per face and the CPU
 time per page. The baseline in the same run is tesseract's Devanagari script model alone.
 
@@ -19,20 +19,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
-
-import regex
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from bench.cer import cer  # noqa: E402
 from pipeline import ocr, pages  # noqa: E402
 from pipeline.config import OcrSettings  # noqa: E402
 from pipeline.model import Page  # noqa: E402
-from samples.make_samples import degrade, make_spec, page_texts  # noqa: E402
+from samples import make_samples  # noqa: E402
+from samples.make_samples import LetterSpec  # noqa: E402
 
 DPI = 300
 LETTERS = ((31, "hi"), (32, "hi"), (33, "mixed"), (34, "hi"))
@@ -45,9 +45,6 @@ DAMAGE = (
 LATIN_FACES = (
     "/usr/share/fonts/truetype/freefont/FreeSerif.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-)
-_DEVANAGARI_RUN = regex.compile(
-    r"[\p{Devanagari}\u0964\u0965]+(?:[\s,.\-/:()]+[\p{Devanagari}\u0964\u0965]+)*"
 )
 
 
@@ -63,26 +60,12 @@ def devanagari_faces() -> dict[str, Path]:
     return dict(sorted(faces.items()))
 
 
-def type_page(text: str, face: Path, latin: Path) -> Image.Image:
-    """An A4 page at DPI with `text` typed on it: Devanagari runs in `face`, the rest in `latin`."""
-    page = Image.new("L", (round(8.27 * DPI), round(11.69 * DPI)), 255)
-    draw = ImageDraw.Draw(page)
-    deva = ImageFont.truetype(str(face), 40, layout_engine=ImageFont.Layout.RAQM)
-    roman = ImageFont.truetype(str(latin), 40, layout_engine=ImageFont.Layout.RAQM)
-    y = 250
-    for line in text.split("\n"):
-        x, at = 220.0, 0
-        for m in _DEVANAGARI_RUN.finditer(line):
-            for piece, font in ((line[at : m.start()], roman), (m.group(0), deva)):
-                if piece:
-                    draw.text((x, y), piece, font=font, fill=0)
-                    x += font.getlength(piece)
-            at = m.end()
-        if at < len(line):
-            draw.text((x, y), line[at:], font=roman, fill=0)
-        y += 72
-    page.info["dpi"] = (DPI, DPI)
-    return page
+def type_page(spec: LetterSpec, face: Path, latin: Path) -> tuple[Image.Image, str]:
+    """The letter's first page typeset by the samples' typesetter with `face` for its Devanagari, and its text."""
+    family = f"bench-{face.stem}"
+    make_samples.FAMILIES[family] = (face, face, latin, latin)  # one weight: most faces have no bold
+    images, texts = make_samples.render_pages(replace(spec, family=family), DPI)
+    return images[0], texts[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,17 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     faces = devanagari_faces()
     if latin is None or not faces:
         sys.exit("needs fontconfig's fc-list, a Devanagari face and FreeSerif or DejaVu Serif")
-    texts = [page_texts(make_spec(seed, language=language))[0] for seed, language in LETTERS]
+    specs = [make_samples.make_spec(seed, language=language) for seed, language in LETTERS]
     args.work.mkdir(parents=True, exist_ok=True)
-    scans = []
+    scans, texts = [], {}
     for name, face in faces.items():
-        for k, text in enumerate(texts):
+        for k, spec in enumerate(specs):
             path = args.work / f"{name}-{k}.pgm"
+            image, texts[name, k] = type_page(spec, face, latin)
             if not path.exists():
-                degrade(type_page(text, face, latin), seed=k, **DAMAGE[k]).save(path)
+                make_samples.degrade(image, seed=k, **DAMAGE[k]).save(path)
             scans.append((name, k, path))
     print(
-        f"{len(faces)} faces x {len(texts)} letters ({', '.join(language for _, language in LETTERS)}); work dir {args.work}"
+        f"{len(faces)} faces x {len(specs)} letters ({', '.join(language for _, language in LETTERS)}); work dir {args.work}"
     )
     results: dict[str, dict[str, list[float]]] = {}
     seconds: dict[str, float] = {}
@@ -117,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True, exist_ok=True)
             clean = pages.prepare_page(Page(number=1, image=path, dpi=DPI), work)
             read = pages.read_page(clean, work, OcrSettings())
-            by_face.setdefault(name, []).append(cer(read.text, texts[k]))
+            by_face.setdefault(name, []).append(cer(read.text, texts[name, k]))
         seconds[model] = (time.process_time() - started) / len(scans)
         results[model] = by_face
     models = list(results)
-    print(f"\nCER % per face (mean of {len(texts)} letters)")
+    print(f"\nCER % per face (mean of {len(specs)} letters)")
     print(f"{'face':<26}" + "".join(f"{m:>18}" for m in models))
     for name in faces:
         print(f"{name:<26}" + "".join(f"{100 * statistics.mean(results[m][name]):>18.2f}" for m in models))

@@ -38,14 +38,12 @@ log = logging.getLogger(__name__)
 MIN_VERSION = (4, 1)
 # Measured on degraded Hindi, English and bilingual letters (bench/ocr.py): tesseract's
 # Devanagari *script* model (Debian: tesseract-ocr-script-deva) reads Hindi and bilingual pages
-# best, Latin digits included; pages that are mostly English read best as eng+hin, which keeps
-# the ASCII dates and numbers of the EPFO circulars right (hin+eng garbles them). The script
-# model alone was best only in the Noto and Lohit faces dak's samples are typed in: over 11
-# faces (bench/fonts.py: Gargi, Sarai, Kalimati, Samanata, Chandas, FreeSerif...) `hin` behind
-# it cut the character errors of dak's reading from 4.1% to 3.7% (Sarai 3.0 -> 2.2%, Chandas
-# 12.2 -> 10.3%), for 1.4x the CPU time of a Hindi page.
+# best and fastest, Latin digits included; pages that are mostly English read best as eng+hin,
+# which keeps the ASCII dates and numbers of the EPFO circulars right (hin+eng garbles them).
+# Letters typed in 11 other Devanagari faces (bench/fonts.py) confirm it: `hin` behind the script
+# model read them no better (4.19% vs 4.15% CER) for 1.4x the CPU time of a Hindi page.
 SCRIPT_MODEL = "Devanagari"
-SCRIPT_LANGUAGES = {"Devanagari": f"{SCRIPT_MODEL}+hin|hin", "Latin": "eng+hin"}
+SCRIPT_LANGUAGES = {"Devanagari": f"{SCRIPT_MODEL}|hin", "Latin": "eng+hin"}
 DEVANAGARI_SHARE_FOR_SCRIPT_MODEL = 0.25  # share of a page's text lines that look Devanagari
 OSD_MIN_CONFIDENCE = 1.5  # below this tesseract's orientation guess is no better than chance
 

@@ -144,9 +144,7 @@ def split_point(ink: np.ndarray, word: Word) -> Cut | None:
         return None
     band = crop[: max(2, round(height * HEADLINE_BAND))]
     band = band[:-1] | band[1:]
-    # the headline's row, found where the word begins (its Hindi part): across the whole word a
-    # serif Latin part's x-height row can hold more ink (`संख्या/Invoice`)
-    at = int(band[:, : max(1, band.shape[1] // 3)].mean(axis=1).argmax())
+    at = int(band.mean(axis=1).argmax())
     padded = np.concatenate(([0], band[at].astype(np.int8), [0]))
     edges = np.flatnonzero(np.diff(padded))
     runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]

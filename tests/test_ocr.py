@@ -64,9 +64,16 @@ def test_missing_language_is_a_clear_error() -> None:
 
 
 def test_languages_follow_the_script() -> None:
-    assert ocr.languages_for("Devanagari", "hin+eng") == "Devanagari+hin"  # the script model, hin behind it
+    assert ocr.languages_for("Devanagari", "hin+eng") == "Devanagari"  # the script model
     assert ocr.languages_for("Latin", "hin+eng") == "eng+hin"
     assert ocr.languages_for(None, "hin") == "hin"
+
+
+def test_a_model_list_falls_back_unless_every_model_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ocr.SCRIPT_LANGUAGES, "Devanagari", "Devanagari+klingon|hin")
+    assert ocr.languages_for("Devanagari", "eng") == "hin"
+    monkeypatch.setitem(ocr.SCRIPT_LANGUAGES, "Devanagari", "Devanagari+hin|hin")
+    assert ocr.languages_for("Devanagari", "eng") == "Devanagari+hin"
 
 
 def test_parse_tsv_orders_lines_and_skips_empty_words() -> None:

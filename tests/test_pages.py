@@ -67,8 +67,8 @@ def test_every_quarter_turn_is_undone(language, turn, letters, tmp_path) -> None
 
 
 def test_languages_follow_the_page_script() -> None:
-    assert ocr.languages_for(ocr.script_for(0.8), "hin+eng") == "Devanagari+hin"
-    assert ocr.languages_for(ocr.script_for(0.3), "hin+eng") == "Devanagari+hin"  # bilingual letters
+    assert ocr.languages_for(ocr.script_for(0.8), "hin+eng") == "Devanagari"
+    assert ocr.languages_for(ocr.script_for(0.3), "hin+eng") == "Devanagari"  # bilingual letters
     assert ocr.languages_for(ocr.script_for(0.05), "hin+eng") == "eng+hin"  # English, Hindi letterhead
 
 
@@ -92,7 +92,7 @@ def test_read_page_gives_text_confidence_and_digits(letters, tmp_path) -> None:
     image, truth = letters["hi"]
     clean = pages.prepare_page(_scan(tmp_path, image, "hindi", skew=2.0, uneven_light=0.4), tmp_path)
     page = pages.read_page(clean, tmp_path, OcrSettings())
-    assert page.languages == "Devanagari+hin"
+    assert page.languages == "Devanagari"
     assert page.confidence > 0.8
     digits = {w for w in truth.split() if any(c.isdigit() for c in w) and w.isascii()}
     found = set(page.text.split())
