@@ -474,7 +474,7 @@ def _denoise(image: np.ndarray) -> tuple[np.ndarray, bool]:
         return image.copy(), False
     # 3x3, whatever the resolution: a 5x5 median cleared heavy grain a little better in the Noto
     # and Lohit faces of dak's samples (0.5% vs 0.7% CER at noise 0.1), but it ate the thin strokes
-    # of other faces (bench/fonts.py, noisy pages: 6.1% -> 4.3% CER with 3x3; Chandas 18 -> 11%)
+    # of other faces (bench/fonts.py: 4.7% -> 4.2% CER with 3x3; Samanata 8.4 -> 5.7%)
     return cv2.medianBlur(image, 3), True
 
 
